@@ -1,0 +1,309 @@
+"""The backward walk: reverse topological order by consumer counting, no recursion.
+
+Gradients wait in `pending` only until every consumer of a node has contributed, then are
+popped and handed to its backward; each node's saved arrays are dropped as soon as its backward
+has run (unless `retain_graph`). Broadcasting is undone here, in one place, for every op.
+"""
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+import numpy as np
+
+from .grad_mode import STATE
+from .tensor import Tensor, _make
+
+
+def unbroadcast(grad: Any, shape: tuple[int, ...]) -> Any:
+    """Sum `grad` over the axes that broadcasting added or stretched, giving `shape`."""
+    gshape = grad.shape
+    if gshape == shape:
+        return grad
+    lead = len(gshape) - len(shape)
+    if lead < 0:
+        return grad.reshape(shape)  # only valid when sizes agree; checked by the caller
+    axes = tuple(range(lead)) + tuple(
+        lead + i for i, n in enumerate(shape) if n == 1 and gshape[lead + i] != 1
+    )
+    if axes:
+        grad = grad.sum(axis=axes, keepdims=True)
+    if grad.shape != shape:
+        grad = grad.reshape(shape)
+    return grad
+
+
+def _checked_unbroadcast(grad: Any, shape: tuple[int, ...], fn: Any) -> Any:
+    try:
+        out = unbroadcast(grad, shape)
+    except ValueError:
+        out = None
+    if out is None or out.shape != shape:
+        raise RuntimeError(
+            f"{fn.name}.backward returned a gradient of shape {grad.shape} for an input of "
+            f"shape {shape}; the shapes cannot be reconciled by undoing broadcasting"
+        )
+    return out
+
+
+def _collect(roots: Sequence[Any]) -> dict:
+    """Count, for every node reachable from the roots, how many edges consume its output."""
+    deps: dict = {}
+    stack = []
+    for fn in roots:
+        if fn not in deps:
+            deps[fn] = 0
+            stack.append(fn)
+    while stack:
+        fn = stack.pop()
+        parents = fn.parents
+        if parents is None:
+            from .function import _freed_message
+
+            raise RuntimeError(_freed_message(fn))
+        for p in parents:
+            if p is not None:
+                f = p.grad_fn
+                if f is not None:
+                    if f in deps:
+                        deps[f] += 1
+                    else:
+                        deps[f] = 1
+                        stack.append(f)
+    return deps
+
+
+def _root_grad(t: Tensor, gradient: Any, create_graph: bool) -> Any:
+    if gradient is None:
+        if t.data.size != 1:
+            raise RuntimeError(
+                f"backward() on a tensor of shape {t.shape} needs `gradient` (an array of that "
+                "shape); the implicit gradient 1 is only defined for single-element outputs "
+                "(reduce with .sum() or .mean() first)"
+            )
+        g = np.ones_like(t.data)
+    else:
+        if isinstance(gradient, Tensor):
+            if create_graph:
+                g = gradient
+                if g.shape != t.shape:
+                    raise RuntimeError(
+                        f"gradient has shape {g.shape} but the tensor has shape {t.shape}"
+                    )
+                return g
+            gradient = gradient.data
+        g = np.array(gradient, dtype=t.data.dtype)  # a copy: the user's array is never touched
+        if g.shape != t.shape:
+            raise RuntimeError(
+                f"gradient has shape {g.shape} but the tensor has shape {t.shape}"
+            )
+    return _make(g, None) if create_graph else g
+
+
+def backward(
+    root: Tensor, gradient: Any = None, retain_graph: bool | None = None,
+    create_graph: bool = False,
+) -> None:
+    """Accumulate gradients of `root` into the `.grad` of every leaf that requires grad."""
+    if not root.requires_grad:
+        raise RuntimeError(
+            "backward() on a tensor that does not require grad: no input of the ops that made "
+            "it had requires_grad=True (or it was computed under no_grad())"
+        )
+    g = _root_grad(root, gradient, create_graph)
+    if root.grad_fn is None:  # a leaf: its gradient is the seed itself
+        _accumulate_leaf(root, g if create_graph else g.copy(), create_graph)
+        return
+    run([root], [g], retain_graph, create_graph, None)
+
+
+def grad(
+    outputs: Any, inputs: Any, grad_outputs: Any = None, retain_graph: bool | None = None,
+    create_graph: bool = False, allow_unused: bool = False,
+) -> tuple:
+    """Return d(outputs)/d(inputs) as a tuple of Tensors, without touching any `.grad`."""
+    outs = [outputs] if isinstance(outputs, Tensor) else list(outputs)
+    single = isinstance(inputs, Tensor)
+    ins = [inputs] if single else list(inputs)
+    if grad_outputs is None or isinstance(grad_outputs, (Tensor, np.ndarray)):
+        gos = [grad_outputs] * len(outs) if grad_outputs is None else [grad_outputs]
+    else:
+        gos = list(grad_outputs)
+    if len(gos) != len(outs):
+        raise ValueError(f"grad(): {len(outs)} outputs but {len(gos)} grad_outputs")
+    for i, t in enumerate(ins):
+        if not isinstance(t, Tensor) or not t.requires_grad:
+            raise RuntimeError(f"grad(): input {i} does not require grad")
+    roots, seeds = [], []
+    for o, go in zip(outs, gos):
+        if not o.requires_grad:
+            raise RuntimeError("grad(): an output does not require grad")
+        roots.append(o)
+        seeds.append(_root_grad(o, go, create_graph))
+    capture: dict = {}
+    for i, t in enumerate(ins):
+        key = id(t) if t.grad_fn is None else t.grad_fn
+        capture.setdefault(key, []).append(i)
+    results: list = [None] * len(ins)
+    # A leaf that is itself an output gets its seed directly.
+    for o, s in zip(roots, seeds):
+        if o.grad_fn is None and id(o) in capture:
+            for i in capture[id(o)]:
+                results[i] = s if results[i] is None else results[i] + s
+    nonleaf = [(o, s) for o, s in zip(roots, seeds) if o.grad_fn is not None]
+    if nonleaf:
+        run([o for o, _ in nonleaf], [s for _, s in nonleaf], retain_graph, create_graph,
+            (capture, results))
+    out = []
+    for i, r in enumerate(results):
+        if r is None:
+            if not allow_unused:
+                raise RuntimeError(
+                    f"grad(): input {i} (shape {ins[i].shape}) was not used to compute the "
+                    "outputs; pass allow_unused=True to get None for it"
+                )
+            out.append(None)
+        elif isinstance(r, Tensor):
+            out.append(r)
+        else:
+            out.append(_make(r, None))
+    return tuple(out)
+
+
+def _accumulate_leaf(t: Tensor, g: Any, create_graph: bool) -> None:
+    if create_graph:
+        if not isinstance(g, Tensor):
+            g = _make(g, None)
+        t.grad = g if t.grad is None else t.grad + g
+        return
+    if g.dtype != t.data.dtype:
+        g = g.astype(t.data.dtype)
+    if t.grad is None:
+        t.grad = _make(g, None)
+    else:
+        t.grad.data = t.grad.data + g  # out of place: arrays handed out earlier stay intact
+
+
+def run(
+    roots: list, seeds: list, retain_graph: bool | None, create_graph: bool,
+    capture: Any,
+) -> None:
+    """Walk the graph behind `roots` once, seeding each with its gradient."""
+    if retain_graph is None:
+        retain_graph = create_graph
+    deps = _collect([r.grad_fn for r in roots])
+    pending: dict = {}
+    for r, s in zip(roots, seeds):
+        _add_pending(pending, r.grad_fn, r, s)
+    ready = [f for f in pending if deps[f] == 0]
+    if create_graph:
+        from .create_graph import run_differentiable
+
+        run_differentiable(ready, deps, pending, roots, retain_graph, capture)
+        return
+    prev = STATE.enabled
+    STATE.enabled = False
+    try:
+        _run_fast(ready, deps, pending, retain_graph, capture)
+    finally:
+        STATE.enabled = prev
+
+
+def _add_pending(pending: dict, f: Any, t: Tensor, g: Any) -> None:
+    if f._nout == 1:
+        old = pending.get(f)
+        pending[f] = g if old is None else old + g
+    else:
+        slots = pending.get(f)
+        if slots is None:
+            slots = pending[f] = [None] * f._nout
+        i = t._oidx
+        slots[i] = g if slots[i] is None else slots[i] + g
+
+
+def _call_backward(fn: Any, g: Any) -> tuple:
+    if fn._nout == 1:
+        grads = fn.backward(fn, g)
+    else:
+        grads = fn.backward(fn, *g)
+    if type(grads) is not tuple:
+        grads = (grads,)
+    if len(grads) != len(fn.parents):
+        raise RuntimeError(
+            f"{fn.name}.backward returned {len(grads)} gradients for {len(fn.parents)} inputs"
+        )
+    if STATE.anomaly:
+        from .function import _check_finite
+
+        _check_finite(fn.name, "backward", grads, [p for p in fn.parents if p is not None])
+    return grads
+
+
+def _run_fast(ready: list, deps: dict, pending: dict, retain_graph: bool, capture: Any) -> None:
+    pop = pending.pop
+    while ready:
+        fn = ready.pop()
+        g = pop(fn)
+        if fn._retained is not None:
+            _give_retained(fn, g)
+        if capture is not None and fn in capture[0]:
+            for i in capture[0][fn]:
+                capture[1][i] = np.array(g)
+        if fn._builtin and fn._nout == 1:
+            grads = fn.backward(fn, g)
+            if STATE.anomaly:
+                from .function import _check_finite
+
+                _check_finite(fn.name, "backward", grads, [p for p in fn.parents if p])
+        else:
+            grads = _call_backward(fn, _fill_missing(fn, g))
+        parents = fn.parents
+        if not retain_graph:
+            fn.parents = None
+            fn.saved = None
+        own = fn._builtin
+        for p, gi in zip(parents, grads):
+            if p is None or gi is None:
+                continue
+            if type(gi) is not np.ndarray:
+                gi = np.asarray(gi)
+            if gi.shape != p.data.shape:
+                gi = _checked_unbroadcast(gi, p.data.shape, fn)
+            f = p.grad_fn
+            if f is None:
+                if capture is not None:
+                    idx = capture[0].get(id(p))
+                    if idx is not None:
+                        for i in idx:
+                            old = capture[1][i]
+                            capture[1][i] = gi.copy() if old is None else old + gi
+                    continue
+                if p.grad is None and (gi is g or gi.base is not None or not own):
+                    gi = gi.copy()  # the leaf must own its gradient: it may be changed in place
+                _accumulate_leaf(p, gi, False)
+            else:
+                if f._nout == 1:
+                    old = pending.get(f)
+                    pending[f] = gi if old is None else old + gi
+                else:
+                    _add_pending(pending, f, p, gi)
+                d = deps[f] - 1
+                deps[f] = d
+                if d == 0:
+                    ready.append(f)
+
+
+def _fill_missing(fn: Any, g: Any) -> Any:
+    """For multi-output nodes, outputs that got no gradient get zeros."""
+    if fn._nout == 1:
+        return g
+    return [np.zeros(s, d) if x is None else x for x, (s, d) in zip(g, fn._ometa)]
+
+
+def _give_retained(fn: Any, g: Any) -> None:
+    t = fn._retained()
+    if t is None:
+        return
+    if isinstance(g, list):
+        return
+    gi = g if isinstance(g, Tensor) else _make(np.array(g, dtype=t.data.dtype), None)
+    t.grad = gi if t.grad is None else t.grad + gi

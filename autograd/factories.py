@@ -1,0 +1,82 @@
+"""Tensor factories; float32 unless `dtype` says otherwise."""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from .random import default_generator
+from .tensor import Tensor, shape_tuple
+
+DEFAULT_DTYPE = np.float32
+
+
+def _new(data: np.ndarray, requires_grad: bool) -> Tensor:
+    return Tensor(data, requires_grad=requires_grad)
+
+
+def zeros(*shape: Any, dtype: Any = DEFAULT_DTYPE, requires_grad: bool = False) -> Tensor:
+    """A tensor of zeros."""
+    return _new(np.zeros(shape_tuple(shape), dtype=dtype), requires_grad)
+
+
+def ones(*shape: Any, dtype: Any = DEFAULT_DTYPE, requires_grad: bool = False) -> Tensor:
+    """A tensor of ones."""
+    return _new(np.ones(shape_tuple(shape), dtype=dtype), requires_grad)
+
+
+def full(shape: Any, fill_value: float, dtype: Any = DEFAULT_DTYPE,
+         requires_grad: bool = False) -> Tensor:
+    """A tensor filled with `fill_value`."""
+    shape = (shape,) if isinstance(shape, int) else tuple(shape)
+    return _new(np.full(shape, fill_value, dtype=dtype), requires_grad)
+
+
+def empty(*shape: Any, dtype: Any = DEFAULT_DTYPE, requires_grad: bool = False) -> Tensor:
+    """A tensor with unspecified contents."""
+    return _new(np.empty(shape_tuple(shape), dtype=dtype), requires_grad)
+
+
+def _like_dtype(t: Any, dtype: Any) -> Any:
+    if dtype is not None:
+        return dtype
+    return t.dtype if isinstance(t, (Tensor, np.ndarray)) else DEFAULT_DTYPE
+
+
+def zeros_like(t: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    """Zeros with the shape (and dtype) of `t`."""
+    return _new(np.zeros(np.shape(t), dtype=_like_dtype(t, dtype)), requires_grad)
+
+
+def ones_like(t: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    """Ones with the shape (and dtype) of `t`."""
+    return _new(np.ones(np.shape(t), dtype=_like_dtype(t, dtype)), requires_grad)
+
+
+def arange(start: float, stop: float | None = None, step: float = 1, dtype: Any = None,
+           requires_grad: bool = False) -> Tensor:
+    """Evenly spaced values in [start, stop); float32 unless all arguments are ints."""
+    if stop is None:
+        start, stop = 0, start
+    if dtype is None:
+        ints = all(isinstance(v, (int, np.integer)) for v in (start, stop, step))
+        dtype = np.int64 if ints else DEFAULT_DTYPE
+    return _new(np.arange(start, stop, step, dtype=dtype), requires_grad)
+
+
+def eye(n: int, m: int | None = None, dtype: Any = DEFAULT_DTYPE,
+        requires_grad: bool = False) -> Tensor:
+    """The identity matrix (n × m)."""
+    return _new(np.eye(n, m, dtype=dtype), requires_grad)
+
+
+def randn(*shape: Any, dtype: Any = DEFAULT_DTYPE, requires_grad: bool = False) -> Tensor:
+    """Standard normal samples from the default generator."""
+    data = default_generator().standard_normal(shape_tuple(shape)).astype(dtype, copy=False)
+    return _new(data, requires_grad)
+
+
+def rand(*shape: Any, dtype: Any = DEFAULT_DTYPE, requires_grad: bool = False) -> Tensor:
+    """Uniform samples in [0, 1) from the default generator."""
+    data = default_generator().random(shape_tuple(shape)).astype(dtype, copy=False)
+    return _new(data, requires_grad)

@@ -1,0 +1,72 @@
+"""Grad mode: whether ops record a graph, kept per thread."""
+from __future__ import annotations
+
+import functools
+import threading
+from typing import Any, Callable, TypeVar
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class _State(threading.local):
+    # Class attributes are the defaults every new thread starts from.
+    enabled = True
+    anomaly = False
+
+
+STATE = _State()
+
+
+def is_grad_enabled() -> bool:
+    """True when ops record a graph in the current thread."""
+    return STATE.enabled
+
+
+class _GradMode:
+    """Base of the grad-mode switches: a context manager and a decorator."""
+
+    mode = True
+
+    def __init__(self) -> None:
+        self._prev: list[bool] = []
+
+    def __enter__(self) -> None:
+        self._prev.append(STATE.enabled)
+        STATE.enabled = self.mode
+
+    def __exit__(self, *exc: object) -> None:
+        STATE.enabled = self._prev.pop()
+
+    def __call__(self, fn: F) -> F:
+        mode = self.mode
+
+        @functools.wraps(fn)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            prev = STATE.enabled
+            STATE.enabled = mode
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                STATE.enabled = prev
+
+        return wrapper  # type: ignore[return-value]
+
+
+class no_grad(_GradMode):
+    """Ops run inside do not record a graph (context manager or decorator)."""
+
+    mode = False
+
+
+class enable_grad(_GradMode):
+    """Ops run inside record a graph, even within `no_grad` (context manager or decorator)."""
+
+    mode = True
+
+
+class set_grad_enabled(_GradMode):
+    """Set grad mode to `mode` inside the block (context manager or decorator)."""
+
+    def __init__(self, mode: bool) -> None:
+        super().__init__()
+        self.mode = bool(mode)

@@ -1,0 +1,48 @@
+"""Small helpers shared by the op families."""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+
+def normalize_axis(axis: Any, ndim: int, op: str) -> tuple[int, ...] | None:
+    """`axis` as a sorted tuple of non-negative ints (None stays None)."""
+    if axis is None:
+        return None
+    axes = (axis,) if isinstance(axis, (int, np.integer)) else tuple(axis)
+    out = []
+    for a in axes:
+        a = int(a)
+        if not -ndim <= a < max(ndim, 1) or (ndim == 0 and a not in (0, -1)):
+            raise np.exceptions.AxisError(
+                f"{op}: axis {a} is out of range for a tensor with {ndim} dimensions"
+            )
+        out.append(a % ndim if ndim else 0)
+    return tuple(sorted(set(out)))
+
+
+def kept_shape(shape: tuple[int, ...], axes: tuple[int, ...] | None) -> tuple[int, ...]:
+    """The shape a reduction over `axes` has with keepdims=True."""
+    if axes is None:
+        return (1,) * len(shape)
+    return tuple(1 if i in axes else n for i, n in enumerate(shape))
+
+
+def reduced_count(shape: tuple[int, ...], axes: tuple[int, ...] | None) -> int:
+    """How many elements each output of a reduction over `axes` combines."""
+    if axes is None:
+        return int(np.prod(shape, dtype=np.int64))
+    return int(np.prod([shape[a] for a in axes], dtype=np.int64))
+
+
+def is_basic_index(idx: Any) -> bool:
+    """True when indexing cannot repeat an element (ints, slices, None, Ellipsis, masks)."""
+    items = idx if isinstance(idx, tuple) else (idx,)
+    for it in items:
+        if it is None or it is Ellipsis or isinstance(it, (int, np.integer, slice)):
+            continue
+        if isinstance(it, np.ndarray) and it.dtype == np.bool_:
+            continue
+        return False
+    return True

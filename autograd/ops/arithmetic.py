@@ -1,0 +1,219 @@
+"""Elementwise binary ops. Broadcasting is undone by the engine, not here."""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..function import Op
+from ..tensor import Tensor, _make
+
+
+class Add(Op):
+    """a + b; da = g, db = g"""
+
+    __slots__ = ()
+
+    @staticmethod
+    def forward(ctx: Any, a: Any, b: Any) -> Any:
+        return a + b
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> tuple:
+        return g, g
+
+
+class Sub(Op):
+    """a - b; da = g, db = -g"""
+
+    __slots__ = ()
+
+    @staticmethod
+    def forward(ctx: Any, a: Any, b: Any) -> Any:
+        return a - b
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> tuple:
+        return g, (-g if ctx.parents[1] is not None else None)
+
+
+class Mul(Op):
+    """a * b; da = g b, db = g a"""
+
+    __slots__ = ()
+
+    @staticmethod
+    def forward(ctx: Any, a: Any, b: Any) -> Any:
+        ctx.saved = (a, b)
+        return a * b
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> tuple:
+        a, b = ctx.saved
+        pa, pb = ctx.parents
+        return (g * b if pa is not None else None), (g * a if pb is not None else None)
+
+
+class Div(Op):
+    """a / b; da = g / b, db = -g a / b²"""
+
+    __slots__ = ()
+
+    @staticmethod
+    def forward(ctx: Any, a: Any, b: Any) -> Any:
+        ctx.saved = (a, b)
+        return a / b
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> tuple:
+        a, b = ctx.saved
+        pa, pb = ctx.parents
+        ga = g / b if pa is not None else None
+        gb = -g * a / (b * b) if pb is not None else None
+        return ga, gb
+
+
+class Pow(Op):
+    """a ** b; da = g b a^(b-1) (0 where b = 0), db = g a^b log a (0 where a = 0, b >= 0)"""
+
+    __slots__ = ()
+
+    @staticmethod
+    def forward(ctx: Any, a: Any, b: Any) -> Any:
+        out = a ** b
+        ctx.saved = (a, b, out)
+        return out
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> tuple:
+        a, b, out = ctx.saved
+        pa, pb = ctx.parents
+        ga = gb = None
+        if pa is not None:
+            if isinstance(b, (int, float)):
+                ga = g * (b * a ** (b - 1)) if b != 0 else g * 0
+            else:
+                ga = np.where(b == 0, 0, g * (b * a ** (b - 1)))
+        if pb is not None:
+            gb = np.where((a == 0) & (b >= 0), 0, g * (out * np.log(a)))
+        return ga, gb
+
+
+class Neg(Op):
+    """-a; da = -g"""
+
+    __slots__ = ()
+
+    @staticmethod
+    def forward(ctx: Any, a: Any) -> Any:
+        return -a
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> tuple:
+        return (-g,)
+
+
+class Maximum(Op):
+    """max(a, b) elementwise; ties split the gradient equally"""
+
+    __slots__ = ()
+
+    @staticmethod
+    def forward(ctx: Any, a: Any, b: Any) -> Any:
+        ctx.saved = (a, b)
+        return np.maximum(a, b)
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> tuple:
+        a, b = ctx.saved
+        pa, pb = ctx.parents
+        half = (g * 0.5) * (a == b)
+        ga = g * (a > b) + half if pa is not None else None
+        gb = g * (b > a) + half if pb is not None else None
+        return ga, gb
+
+
+class Minimum(Op):
+    """min(a, b) elementwise; ties split the gradient equally"""
+
+    __slots__ = ()
+
+    @staticmethod
+    def forward(ctx: Any, a: Any, b: Any) -> Any:
+        ctx.saved = (a, b)
+        return np.minimum(a, b)
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> tuple:
+        a, b = ctx.saved
+        pa, pb = ctx.parents
+        half = (g * 0.5) * (a == b)
+        ga = g * (a < b) + half if pa is not None else None
+        gb = g * (b < a) + half if pb is not None else None
+        return ga, gb
+
+
+class Where(Op):
+    """cond ? a : b; da = g where cond, db = g elsewhere"""
+
+    __slots__ = ()
+
+    @staticmethod
+    def forward(ctx: Any, cond: Any, a: Any, b: Any) -> Any:
+        cond = np.asarray(cond, dtype=bool)
+        ctx.saved = (cond,)
+        return np.where(cond, a, b)
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> tuple:
+        (cond,) = ctx.saved
+        pa, pb = ctx.parents[1:]
+        ga = np.where(cond, g, 0) if pa is not None else None
+        gb = np.where(cond, 0, g) if pb is not None else None
+        return None, ga, gb
+
+
+add = Add._apply
+sub = Sub._apply
+mul = Mul._apply
+div = Div._apply
+pow = Pow._apply  # noqa: A001  (the op's name)
+neg = Neg._apply
+
+
+def maximum(a: Any, b: Any) -> Tensor:
+    """Elementwise maximum; where a == b each side gets half the gradient."""
+    return Maximum._apply(a, b)
+
+
+def minimum(a: Any, b: Any) -> Tensor:
+    """Elementwise minimum; where a == b each side gets half the gradient."""
+    return Minimum._apply(a, b)
+
+
+def where(cond: Any, a: Any, b: Any) -> Tensor:
+    """Elementwise `a if cond else b`; `cond` gets no gradient."""
+    if isinstance(cond, Tensor):
+        cond = cond.data
+    return Where._apply(cond, a, b)
+
+
+def _data(x: Any) -> Any:
+    return x.data if isinstance(x, Tensor) else x
+
+
+def _compare(ufunc: Any) -> Any:
+    def compare(a: Any, b: Any) -> Tensor:
+        return _make(ufunc(_data(a), _data(b)), None)
+
+    compare.__name__ = ufunc.__name__
+    compare.__doc__ = f"Elementwise {ufunc.__name__} (a boolean tensor, no gradient)."
+    return compare
+
+
+less = _compare(np.less)
+less_equal = _compare(np.less_equal)
+greater = _compare(np.greater)
+greater_equal = _compare(np.greater_equal)
+equal = _compare(np.equal)
+not_equal = _compare(np.not_equal)

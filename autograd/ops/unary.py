@@ -1,0 +1,280 @@
+"""Elementwise unary ops, each with its derivative beside it."""
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from ..function import Op
+from ..tensor import Tensor
+
+
+class Exp(Op):
+    """y = eˣ; dx = g y"""
+
+    __slots__ = ()
+
+    @staticmethod
+    def forward(ctx: Any, x: Any) -> Any:
+        y = np.exp(x)
+        ctx.saved = (y,)
+        return y
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> tuple:
+        return (g * ctx.saved[0],)
+
+
+class Log(Op):
+    """y = ln x; dx = g / x"""
+
+    __slots__ = ()
+
+    @staticmethod
+    def forward(ctx: Any, x: Any) -> Any:
+        ctx.saved = (x,)
+        return np.log(x)
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> tuple:
+        return (g / ctx.saved[0],)
+
+
+class Sqrt(Op):
+    """y = √x; dx = g / (2y)"""
+
+    __slots__ = ()
+
+    @staticmethod
+    def forward(ctx: Any, x: Any) -> Any:
+        y = np.sqrt(x)
+        ctx.saved = (y,)
+        return y
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> tuple:
+        return (g * 0.5 / ctx.saved[0],)
+
+
+class Abs(Op):
+    """y = |x|; dx = g sign(x) (0 at 0)"""
+
+    __slots__ = ()
+
+    @staticmethod
+    def forward(ctx: Any, x: Any) -> Any:
+        ctx.saved = (x,)
+        return np.abs(x)
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> tuple:
+        return (g * np.sign(ctx.saved[0]),)
+
+
+class Sin(Op):
+    """y = sin x; dx = g cos x"""
+
+    __slots__ = ()
+
+    @staticmethod
+    def forward(ctx: Any, x: Any) -> Any:
+        ctx.saved = (x,)
+        return np.sin(x)
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> tuple:
+        return (g * np.cos(ctx.saved[0]),)
+
+
+class Cos(Op):
+    """y = cos x; dx = -g sin x"""
+
+    __slots__ = ()
+
+    @staticmethod
+    def forward(ctx: Any, x: Any) -> Any:
+        ctx.saved = (x,)
+        return np.cos(x)
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> tuple:
+        return (-(g * np.sin(ctx.saved[0])),)
+
+
+class Tanh(Op):
+    """y = tanh x; dx = g (1 - y²)"""
+
+    __slots__ = ()
+
+    @staticmethod
+    def forward(ctx: Any, x: Any) -> Any:
+        y = np.tanh(x)
+        ctx.saved = (y,)
+        return y
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> tuple:
+        y = ctx.saved[0]
+        return (g * (1 - y * y),)
+
+
+def _sigmoid(x: np.ndarray) -> np.ndarray:
+    """1 / (1 + e⁻ˣ), computed from e^(-|x|) so that no exp overflows."""
+    e = np.exp(-np.abs(x))
+    s = 1 / (1 + e)
+    return np.where(x >= 0, s, e * s)
+
+
+class Sigmoid(Op):
+    """y = 1 / (1 + e⁻ˣ); dx = g y (1 - y)"""
+
+    __slots__ = ()
+
+    @staticmethod
+    def forward(ctx: Any, x: Any) -> Any:
+        y = _sigmoid(x)
+        ctx.saved = (y,)
+        return y
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> tuple:
+        y = ctx.saved[0]
+        return (g * (y * (1 - y)),)
+
+
+class Relu(Op):
+    """y = max(x, 0); dx = g where x > 0"""
+
+    __slots__ = ()
+
+    @staticmethod
+    def forward(ctx: Any, x: Any) -> Any:
+        y = np.maximum(x, 0)
+        ctx.saved = (y,)
+        return y
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> tuple:
+        return (g * (ctx.saved[0] > 0),)
+
+
+_TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
+
+
+class Erf(Op):
+    """y = erf x = 2/√π ∫₀ˣ e^(-t²) dt; dx = g 2/√π e^(-x²)"""
+
+    __slots__ = ()
+
+    @staticmethod
+    def forward(ctx: Any, x: Any) -> Any:
+        ctx.saved = (x,)
+        return _erf(np.asarray(x))
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> tuple:
+        x = ctx.saved[0]
+        return (g * (_TWO_OVER_SQRT_PI * np.exp(-(x * x))),)
+
+
+class Log1p(Op):
+    """y = ln(1 + x); dx = g / (1 + x)"""
+
+    __slots__ = ()
+
+    @staticmethod
+    def forward(ctx: Any, x: Any) -> Any:
+        ctx.saved = (x,)
+        return np.log1p(x)
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> tuple:
+        return (g / (1 + ctx.saved[0]),)
+
+
+class Expm1(Op):
+    """y = eˣ - 1; dx = g (y + 1)"""
+
+    __slots__ = ()
+
+    @staticmethod
+    def forward(ctx: Any, x: Any) -> Any:
+        y = np.expm1(x)
+        ctx.saved = (y,)
+        return y
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> tuple:
+        return (g * (ctx.saved[0] + 1),)
+
+
+class Clip(Op):
+    """y = min(max(x, lo), hi); dx = g where lo <= x <= hi"""
+
+    __slots__ = ()
+
+    @staticmethod
+    def forward(ctx: Any, x: Any, lo: Any, hi: Any) -> Any:
+        ctx.saved = (x, lo, hi)
+        return np.clip(x, lo, hi)
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> tuple:
+        x, lo, hi = ctx.saved
+        if lo is not None:
+            g = g * (x >= lo)
+        if hi is not None:
+            g = g * (x <= hi)
+        return g, None, None
+
+
+class Cast(Op):
+    """y = x as another dtype; dx = g cast back"""
+
+    __slots__ = ()
+
+    @staticmethod
+    def forward(ctx: Any, x: Any, dtype: Any) -> Any:
+        ctx.saved = (x.dtype,)
+        return x.astype(dtype)
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> tuple:
+        return g.astype(ctx.saved[0]), None
+
+
+exp = Exp._apply
+log = Log._apply
+sqrt = Sqrt._apply
+abs = Abs._apply  # noqa: A001  (the op's name)
+sin = Sin._apply
+cos = Cos._apply
+tanh = Tanh._apply
+sigmoid = Sigmoid._apply
+relu = Relu._apply
+erf = Erf._apply
+log1p = Log1p._apply
+expm1 = Expm1._apply
+
+
+def clip(x: Any, lo: Any = None, hi: Any = None) -> Tensor:
+    """Limit values to [lo, hi] (either may be None); gradient passes where x is inside."""
+    if lo is None and hi is None:
+        raise ValueError("clip: at least one of lo and hi must be given")
+    return Clip._apply(x, lo, hi)
+
+
+def astype(x: Any, dtype: Any) -> Tensor:
+    """Cast to `dtype`; the gradient is cast back to the input's dtype."""
+    if isinstance(x, Tensor) and x.dtype == np.dtype(dtype):
+        return x
+    if isinstance(x, Tensor) and x.requires_grad and np.dtype(dtype).kind != "f":
+        return Tensor(x.data.astype(dtype))
+    return Cast._apply(x, dtype)
+
+
+def _erf(x: np.ndarray) -> np.ndarray:
+    from ._erf import erf as erf_array
+
+    return erf_array(x)
