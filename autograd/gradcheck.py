@@ -77,7 +77,8 @@ def gradcheck(
                     for i, g in zip(diff, grads)]
     for i, a in zip(diff, analytic):
         n = numerical_grad(fn, ins, weights, i, eps)
-        bad = np.abs(a - n) > atol + rtol * np.abs(n)
+        # Written as `not (close)` so that a NaN on either side counts as a mismatch.
+        bad = ~(np.abs(a - n) <= atol + rtol * np.abs(n))
         if bad.any() or a.shape != n.shape:
             idx = tuple(int(j) for j in np.argwhere(bad)[0]) if bad.any() else ()
             raise GradcheckError(
