@@ -1,0 +1,344 @@
+"""`Module`: ordered registries of parameters, buffers and submodules, as in PyTorch.
+
+Assigning a `Parameter` or a `Module` to an attribute registers it under that name; buffers
+(state that is saved but not trained, such as BatchNorm's running statistics) are registered
+with `register_buffer`. Registration order fixes the order of `parameters()` and of the keys of
+`state_dict()`, so both are deterministic.
+"""
+from __future__ import annotations
+
+from collections import OrderedDict
+from typing import Any, Callable, Iterator, NamedTuple
+
+import numpy as np
+
+from autograd import Tensor
+
+from .parameter import Parameter
+
+
+class IncompatibleKeys(NamedTuple):
+    """What `load_state_dict(strict=False)` could not match."""
+
+    missing_keys: list[str]
+    unexpected_keys: list[str]
+
+
+class RemovableHandle:
+    """Returned by `register_forward_hook`; `remove()` unregisters the hook."""
+
+    _next_id = 0
+
+    def __init__(self, hooks: dict) -> None:
+        self._hooks = hooks
+        self.id = RemovableHandle._next_id
+        RemovableHandle._next_id += 1
+
+    def remove(self) -> None:
+        self._hooks.pop(self.id, None)
+
+
+class Module:
+    """Base class of layers and models: subclass it, set attributes, define `forward`."""
+
+    def __init__(self) -> None:
+        # Registries live in __dict__ directly; registered values are mirrored into __dict__
+        # too, so reading `self.weight` is a plain attribute lookup (layers read it often).
+        d = self.__dict__
+        d["training"] = True
+        d["_parameters"] = OrderedDict()
+        d["_buffers"] = OrderedDict()
+        d["_non_persistent"] = set()
+        d["_modules"] = OrderedDict()
+        d["_forward_hooks"] = OrderedDict()
+
+    # -- registration --------------------------------------------------------------------------
+    def _registries(self) -> dict:
+        try:
+            return self.__dict__["_parameters"]
+        except KeyError:
+            raise AttributeError(
+                f"cannot assign parameters or submodules before {type(self).__name__}.__init__ "
+                "has called super().__init__()"
+            ) from None
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        d = self.__dict__
+        if isinstance(value, Parameter):
+            self._registries()
+            self._forget(name)
+            d["_parameters"][name] = value
+        elif isinstance(value, Module):
+            self._registries()
+            self._forget(name)
+            d["_modules"][name] = value
+        elif "_parameters" in d and name in d["_parameters"]:
+            if value is not None:
+                raise TypeError(
+                    f"cannot assign a {type(value).__name__} to parameter '{name}' of "
+                    f"{type(self).__name__}: wrap it in nn.Parameter (or assign None)"
+                )
+            d["_parameters"][name] = None
+        elif "_modules" in d and name in d["_modules"]:
+            if value is not None:
+                raise TypeError(
+                    f"cannot assign a {type(value).__name__} to submodule '{name}' of "
+                    f"{type(self).__name__}: only a Module or None"
+                )
+            d["_modules"][name] = None
+        elif "_buffers" in d and name in d["_buffers"]:
+            value = _as_buffer(value, name)
+            d["_buffers"][name] = value
+        d[name] = value
+
+    def __delattr__(self, name: str) -> None:
+        self._forget(name)
+        object.__delattr__(self, name)
+
+    def _forget(self, name: str) -> None:
+        d = self.__dict__
+        for reg in ("_parameters", "_buffers", "_modules"):
+            d[reg].pop(name, None)
+        d["_non_persistent"].discard(name)
+
+    def register_buffer(self, name: str, value: Any, persistent: bool = True) -> None:
+        """Register state that is not a parameter (kept as a Tensor; None allowed).
+
+        Persistent buffers appear in `state_dict()`.
+        """
+        if "." in name or not name:
+            raise KeyError(f"register_buffer: invalid buffer name {name!r} (no dots, not empty)")
+        self._registries()
+        if name in self.__dict__ and name not in self._buffers:
+            raise KeyError(f"register_buffer: attribute '{name}' already exists")
+        self._buffers[name] = None
+        self.__setattr__(name, value)
+        if not persistent:
+            self._non_persistent.add(name)
+
+    def register_parameter(self, name: str, param: Parameter | None) -> None:
+        """Register `param` under `name` (same as assigning it as an attribute)."""
+        if param is None:
+            self._registries()
+            self._forget(name)
+            self._parameters[name] = None
+            self.__dict__[name] = None
+        else:
+            self.__setattr__(name, param)
+
+    def add_module(self, name: str, module: Module | None) -> None:
+        """Register a submodule under `name` (same as assigning it as an attribute)."""
+        self._registries()
+        self._forget(name)
+        self._modules[name] = module
+        self.__dict__[name] = module
+
+    # -- calling -------------------------------------------------------------------------------
+    def forward(self, *args: Any, **kwargs: Any) -> Any:
+        """The computation; every subclass defines it."""
+        raise TypeError(
+            f"{type(self).__name__} has no forward(); define forward(self, ...) in the subclass"
+        )
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        out = self.forward(*args, **kwargs)
+        hooks = self._forward_hooks
+        if hooks:
+            for hook in list(hooks.values()):
+                result = hook(self, args, out)
+                if result is not None:
+                    out = result
+        return out
+
+    def register_forward_hook(self, hook: Callable[..., Any]) -> RemovableHandle:
+        """Call `hook(module, inputs, output)` after each forward; a non-None return replaces
+        the output."""
+        handle = RemovableHandle(self._forward_hooks)
+        self._forward_hooks[handle.id] = hook
+        return handle
+
+    # -- traversal -----------------------------------------------------------------------------
+    def named_modules(self, prefix: str = "", memo: set | None = None
+                      ) -> Iterator[tuple[str, Module]]:
+        """(qualified name, module) for this module and every descendant, depth first."""
+        memo = set() if memo is None else memo
+        if id(self) in memo:
+            return
+        memo.add(id(self))
+        yield prefix, self
+        for name, m in self._modules.items():
+            if m is not None:
+                yield from m.named_modules(f"{prefix}.{name}" if prefix else name, memo)
+
+    def modules(self) -> Iterator[Module]:
+        for _, m in self.named_modules():
+            yield m
+
+    def named_children(self) -> Iterator[tuple[str, Module]]:
+        seen: set = set()
+        for name, m in self._modules.items():
+            if m is not None and id(m) not in seen:
+                seen.add(id(m))
+                yield name, m
+
+    def children(self) -> Iterator[Module]:
+        for _, m in self.named_children():
+            yield m
+
+    def _named_members(self, registry: str, recurse: bool) -> Iterator[tuple[str, Any]]:
+        seen: set = set()
+        mods = self.named_modules() if recurse else [("", self)]
+        for prefix, m in mods:
+            for name, v in getattr(m, registry).items():
+                if v is None or id(v) in seen:
+                    continue
+                seen.add(id(v))
+                yield (f"{prefix}.{name}" if prefix else name), v
+
+    def named_parameters(self, recurse: bool = True) -> Iterator[tuple[str, Parameter]]:
+        """(qualified name, parameter) in registration order; shared ones listed once."""
+        return self._named_members("_parameters", recurse)
+
+    def parameters(self, recurse: bool = True) -> Iterator[Parameter]:
+        for _, p in self.named_parameters(recurse):
+            yield p
+
+    def named_buffers(self, recurse: bool = True) -> Iterator[tuple[str, Tensor]]:
+        return self._named_members("_buffers", recurse)
+
+    def buffers(self, recurse: bool = True) -> Iterator[Tensor]:
+        for _, b in self.named_buffers(recurse):
+            yield b
+
+    # -- modes and gradients -------------------------------------------------------------------
+    def train(self, mode: bool = True) -> Module:
+        """Set training mode on this module and every descendant; returns self."""
+        if not isinstance(mode, bool):
+            raise TypeError(f"train(mode): mode must be a bool, got {type(mode).__name__}")
+        for m in self.modules():
+            m.__dict__["training"] = mode
+        return self
+
+    def eval(self) -> Module:
+        """Evaluation mode (Dropout off, BatchNorm uses running statistics); returns self."""
+        return self.train(False)
+
+    def zero_grad(self, set_to_none: bool = True) -> None:
+        """Drop (or zero, with set_to_none=False) every parameter's gradient."""
+        for p in self.parameters():
+            if set_to_none or p.grad is None:
+                p.grad = None
+            else:
+                p.grad = Tensor(np.zeros_like(p.data))
+
+    def requires_grad_(self, requires_grad: bool = True) -> Module:
+        for p in self.parameters():
+            p.requires_grad_(requires_grad)
+        return self
+
+    # -- state -----------------------------------------------------------------------------------
+    def state_dict(self) -> OrderedDict:
+        """Copies of every parameter and persistent buffer, keyed by qualified name."""
+        out: OrderedDict = OrderedDict()
+        for prefix, m in self.named_modules():
+            pre = f"{prefix}." if prefix else ""
+            for name, p in m._parameters.items():
+                if p is not None:
+                    out[pre + name] = p.data.copy()
+            for name, b in m._buffers.items():
+                if b is not None and name not in m._non_persistent:
+                    out[pre + name] = b.data.copy()
+        return out
+
+    def _state_slots(self) -> OrderedDict:
+        slots: OrderedDict = OrderedDict()
+        for prefix, m in self.named_modules():
+            pre = f"{prefix}." if prefix else ""
+            for name, p in m._parameters.items():
+                if p is not None:
+                    slots[pre + name] = p
+            for name, b in m._buffers.items():
+                if b is not None and name not in m._non_persistent:
+                    slots[pre + name] = b
+        return slots
+
+    def load_state_dict(self, state: Any, strict: bool = True) -> IncompatibleKeys:
+        """Copy arrays from `state` into the parameters and buffers (cast to their dtypes).
+
+        Nothing is changed unless every shape matches (and, when strict, every key).
+        """
+        slots = self._state_slots()
+        missing = [k for k in slots if k not in state]
+        unexpected = [k for k in state if k not in slots]
+        problems = []
+        arrays = {}
+        for key, t in slots.items():
+            if key not in state:
+                continue
+            value = state[key]
+            arr = np.asarray(value.data if isinstance(value, Tensor) else value)
+            if arr.shape != t.data.shape:
+                problems.append(
+                    f"size mismatch for {key}: the checkpoint has shape {arr.shape}, the "
+                    f"model has shape {t.data.shape}"
+                )
+            arrays[key] = arr
+        if strict and missing:
+            problems.append("missing keys: " + ", ".join(repr(k) for k in missing))
+        if strict and unexpected:
+            problems.append("unexpected keys: " + ", ".join(repr(k) for k in unexpected))
+        if problems:
+            raise RuntimeError(
+                f"error(s) in loading state_dict for {type(self).__name__}:\n  "
+                + "\n  ".join(problems)
+                + ("\n(pass strict=False to ignore missing and unexpected keys)"
+                   if missing or unexpected else "")
+            )
+        for key, arr in arrays.items():
+            t = slots[key]
+            t.data = np.array(arr, dtype=t.data.dtype)  # a fresh copy: `state` stays unshared
+        return IncompatibleKeys(missing, unexpected)
+
+    # -- display ---------------------------------------------------------------------------------
+    def extra_repr(self) -> str:
+        """The layer's own settings, shown inside the parentheses of its repr."""
+        return ""
+
+    def __repr__(self) -> str:
+        lines = []
+        extra = self.extra_repr()
+        if extra:
+            lines.extend(extra.split("\n"))
+        for name, m in self._modules.items():
+            body = repr(m).replace("\n", "\n  ")
+            lines.append(f"({name}): {body}")
+        if not lines:
+            return f"{type(self).__name__}()"
+        if len(lines) == 1 and not self._modules:
+            return f"{type(self).__name__}({lines[0]})"
+        return type(self).__name__ + "(\n  " + "\n  ".join(lines) + "\n)"
+
+    def summary(self, input_shape: Any, dtype: Any = np.float32, print_fn: Any = print) -> str:
+        """Print (and return) each layer's output shape and parameter count, and the totals.
+
+        `input_shape` excludes the batch axis (shown as None), as in Keras.
+        """
+        from .summary import summarize
+
+        text = summarize(self, input_shape, dtype)
+        if print_fn is not None:
+            print_fn(text)
+        return text
+
+
+def _as_buffer(value: Any, name: str) -> Tensor | None:
+    if value is None or (isinstance(value, Tensor) and not value.requires_grad):
+        return value
+    if isinstance(value, Tensor):
+        return Tensor(value.data)
+    if isinstance(value, (np.ndarray, np.generic, int, float, bool)):
+        return Tensor(np.asarray(value))
+    raise TypeError(
+        f"cannot assign a {type(value).__name__} to buffer '{name}': use an ndarray, a Tensor "
+        "or None"
+    )
