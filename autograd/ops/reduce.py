@@ -1,6 +1,7 @@
 """Reductions. Each backward reshapes g to the kept shape and broadcasts it back."""
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -60,7 +61,9 @@ class Var(Op):
     def backward(ctx: Any, g: Any) -> tuple:
         x, axes, ddof = ctx.saved
         kshape = kept_shape(x.shape, axes)
-        scale = 2.0 / (reduced_count(x.shape, axes) - ddof)
+        dof = reduced_count(x.shape, axes) - ddof
+        # No degrees of freedom left: the value is NaN, and so is its gradient (as in PyTorch).
+        scale = 2.0 / dof if dof > 0 else math.nan
         centred = x - x.mean(axis=axes, keepdims=True)
         return g.reshape(kshape) * scale * centred, None, None, None
 
