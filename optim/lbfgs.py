@@ -1,0 +1,201 @@
+"""L-BFGS: a limited-memory quasi-Newton method for full-batch problems."""
+from __future__ import annotations
+
+from typing import Any, Callable, NamedTuple
+
+import numpy as np
+
+from .line_search import strong_wolfe
+from .optimizer import Optimizer, ParamsT
+
+
+def _lbfgs_direction(
+    flat_grad: np.ndarray,
+    grad_diffs: list[np.ndarray],
+    steps: list[np.ndarray],
+    rhos: list[float],
+    h_diag: float,
+) -> np.ndarray:
+    """d = −H·g by the two-loop recursion over the pairs (sᵢ, yᵢ), ρᵢ = 1/(yᵢ·sᵢ):
+    q ← −g; for i newest→oldest: aᵢ = ρᵢ·sᵢ·q, q ← q − aᵢ·yᵢ;  r ← γ·q;
+    for i oldest→newest: bᵢ = ρᵢ·yᵢ·r, r ← r + (aᵢ − bᵢ)·sᵢ;  d = r,
+    where γ = s·y/(y·y) of the newest pair scales the initial inverse Hessian.
+    """
+    q = np.negative(flat_grad)
+    alphas = [0.0] * len(steps)
+    for i in range(len(steps) - 1, -1, -1):
+        alphas[i] = float(steps[i] @ q) * rhos[i]
+        q -= alphas[i] * grad_diffs[i]
+    q *= h_diag
+    for i in range(len(steps)):
+        beta = float(grad_diffs[i] @ q) * rhos[i]
+        q += (alphas[i] - beta) * steps[i]
+    return q
+
+
+class _Settings(NamedTuple):
+    lr: float
+    max_iter: int
+    max_eval: int
+    tolerance_grad: float
+    tolerance_change: float
+    history_size: int
+    line_search_fn: str | None
+
+
+class LBFGS(Optimizer):
+    """L-BFGS: p ← p + t·d with d = −H·g, H the inverse-Hessian estimate built from the last
+    `history_size` pairs s = Δp, y = Δg (see `_lbfgs_direction`).
+
+    The step t is lr (the first ever: lr·min(1, 1/‖g‖₁)), or found by a strong-Wolfe line
+    search with `line_search_fn="strong_wolfe"`. One `step(closure)` runs up to `max_iter`
+    iterations and `max_eval` closure calls; it stops early when max|g| ≤ tolerance_grad or the
+    change of loss or parameters falls below tolerance_change. Parameters form one group.
+    """
+
+    def __init__(
+        self,
+        params: ParamsT,
+        lr: float = 1.0,
+        max_iter: int = 20,
+        max_eval: int | None = None,
+        tolerance_grad: float = 1e-7,
+        tolerance_change: float = 1e-9,
+        history_size: int = 100,
+        line_search_fn: str | None = None,
+    ) -> None:
+        if max_eval is None:
+            max_eval = max_iter * 5 // 4
+        defaults = dict(lr=lr, max_iter=max_iter, max_eval=max_eval,
+                        tolerance_grad=tolerance_grad, tolerance_change=tolerance_change,
+                        history_size=history_size, line_search_fn=line_search_fn)
+        super().__init__(params, defaults)
+
+    def add_param_group(self, param_group: dict[str, Any]) -> None:
+        """LBFGS takes one group: the search direction spans all parameters together."""
+        if self.param_groups:
+            raise ValueError("LBFGS doesn't support per-parameter options (parameter groups); "
+                             "pass all parameters in one list")
+        super().add_param_group(param_group)
+
+    def _check_group(self, group: dict[str, Any]) -> None:
+        super()._check_group(group)
+        fn = group["line_search_fn"]
+        self._require(fn in (None, "strong_wolfe"), "line_search_fn", fn,
+                      "only None or 'strong_wolfe' are supported")
+        self._require(group["history_size"] >= 1, "history_size", group["history_size"],
+                      "must be >= 1")
+
+    # -- flat views of the parameters ---------------------------------------------------------
+    def _params(self) -> list:
+        return self.param_groups[0]["params"]
+
+    def _flat_grad(self) -> np.ndarray:
+        return np.concatenate([
+            p.grad.data.reshape(-1) if p.grad is not None else np.zeros(p.size, p.dtype)
+            for p in self._params()
+        ])
+
+    def _add_to_params(self, t: float, d: np.ndarray) -> None:
+        offset = 0
+        for p in self._params():
+            n = p.size
+            p.data += t * d[offset:offset + n].reshape(p.shape)
+            offset += n
+
+    def _evaluate_at(self, closure: Callable[[], Any], origin: list[np.ndarray], t: float,
+                     d: np.ndarray) -> tuple[float, np.ndarray]:
+        """Loss and flat gradient at origin + t·d; the parameters are put back afterwards."""
+        self._add_to_params(t, d)
+        loss = float(self._eval_closure(closure))
+        flat_grad = self._flat_grad()
+        for p, x in zip(self._params(), origin):
+            p.data[...] = x
+        return loss, flat_grad
+
+    # -- the step ------------------------------------------------------------------------------
+    def step(self, closure: Callable[[], Any] | None = None) -> Any:  # type: ignore[override]
+        """Run up to max_iter iterations; `closure` must zero the gradients, compute the loss,
+        call backward() and return the loss. Returns the loss of the first evaluation."""
+        if closure is None:
+            raise TypeError("LBFGS.step() needs a closure that zeroes the gradients, computes "
+                            "the loss, calls loss.backward() and returns the loss")
+        group = self.param_groups[0]
+        cfg = _Settings(*(group[k] for k in _Settings._fields))
+        state = self.state.setdefault(self._params()[0], {})
+        state.setdefault("func_evals", 0)
+        state.setdefault("n_iter", 0)
+
+        orig_loss = self._eval_closure(closure)
+        loss = float(orig_loss)
+        evals = 1
+        state["func_evals"] += 1
+        flat_grad = self._flat_grad()
+        if np.abs(flat_grad).max() <= cfg.tolerance_grad:
+            return orig_loss
+
+        d, t = state.get("d"), state.get("t")
+        grad_diffs, steps, rhos = state.get("old_dirs"), state.get("old_stps"), state.get("ro")
+        h_diag, prev_grad = state.get("H_diag"), state.get("prev_flat_grad")
+        prev_loss = state.get("prev_loss")
+        converged = False
+        n_iter = 0
+        while n_iter < cfg.max_iter:
+            n_iter += 1
+            state["n_iter"] += 1
+            if state["n_iter"] == 1:
+                d = np.negative(flat_grad)
+                grad_diffs, steps, rhos, h_diag = [], [], [], 1.0
+            else:
+                y = flat_grad - prev_grad
+                s = d * t
+                ys = float(y @ s)
+                # Keep the pair only when the curvature condition holds, so H stays positive.
+                if ys > 1e-10:
+                    if len(grad_diffs) == cfg.history_size:
+                        del grad_diffs[0], steps[0], rhos[0]
+                    grad_diffs.append(y)
+                    steps.append(s)
+                    rhos.append(1.0 / ys)
+                    h_diag = ys / float(y @ y)
+                d = _lbfgs_direction(flat_grad, grad_diffs, steps, rhos, h_diag)
+            prev_grad, prev_loss = flat_grad, loss
+
+            # Without curvature information yet, keep the first step short.
+            if state["n_iter"] == 1:
+                t = min(1.0, 1.0 / float(np.abs(flat_grad).sum())) * cfg.lr
+            else:
+                t = cfg.lr
+            slope = float(flat_grad @ d)
+            if slope > -cfg.tolerance_change:
+                break  # not a descent direction any more
+
+            if cfg.line_search_fn is not None:
+                origin = [p.data.copy() for p in self._params()]
+                loss, flat_grad, t, ls_evals = strong_wolfe(
+                    lambda step: self._evaluate_at(closure, origin, step, d),
+                    t, d, loss, flat_grad, slope, max_ls=cfg.max_eval - evals)
+                self._add_to_params(t, d)
+                converged = np.abs(flat_grad).max() <= cfg.tolerance_grad
+            else:
+                self._add_to_params(t, d)
+                ls_evals = 0
+                if n_iter != cfg.max_iter:
+                    loss = float(self._eval_closure(closure))
+                    flat_grad = self._flat_grad()
+                    converged = np.abs(flat_grad).max() <= cfg.tolerance_grad
+                    ls_evals = 1
+            evals += ls_evals
+            state["func_evals"] += ls_evals
+
+            if n_iter == cfg.max_iter or evals >= cfg.max_eval or converged:
+                break
+            if np.abs(d).max() * abs(t) <= cfg.tolerance_change:
+                break
+            if abs(loss - prev_loss) < cfg.tolerance_change:
+                break
+
+        state.update(d=d, t=t, old_dirs=grad_diffs, old_stps=steps, ro=rhos, H_diag=h_diag,
+                     prev_flat_grad=prev_grad, prev_loss=prev_loss)
+        return orig_loss
+
