@@ -6,6 +6,7 @@ has run (unless `retain_graph`). Broadcasting is undone here, in one place, for 
 """
 from __future__ import annotations
 
+import gc
 from typing import Any, Sequence
 
 import numpy as np
@@ -202,10 +203,17 @@ def run(
         return
     prev = STATE.enabled
     STATE.enabled = False
+    # The walk frees nodes as it goes and creates no cycles: pausing the cyclic collector
+    # spares it from scanning the whole graph again and again while it shrinks.
+    collecting = gc.isenabled()
+    gc.disable()
     try:
-        _run_fast(ready, deps, pending, retain_graph, capture)
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            _run_fast(ready, deps, pending, retain_graph, capture)
     finally:
         STATE.enabled = prev
+        if collecting:
+            gc.enable()
 
 
 def _add_pending(pending: dict, f: Any, t: Tensor, g: Any) -> None:

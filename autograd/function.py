@@ -99,43 +99,101 @@ class Function:
 
 
 def _make_apply(cls: type) -> Any:
-    """Build `cls`'s apply as a plain function (one call frame: ops are called very often)."""
+    """Build `cls`'s apply as a plain function (one call frame: ops are called very often).
+
+    The one- and two-argument cases are spelled out because they are nearly every call.
+    """
     forward = cls.forward
     new = object.__new__
     state = STATE
+    name = cls.__name__
 
-    def apply(*args: Any, **kwargs: Any) -> Any:
-        arrays = []
-        record = False
-        for a in args:
-            if isinstance(a, Tensor):
-                arrays.append(a.data)
-                if a.requires_grad:
-                    record = True
-            else:
-                arrays.append(a)
-        ctx = new(cls)
-        ctx.saved = ()
-        out = forward(ctx, *arrays, **kwargs)
+    def finish(ctx: Any, out: Any, parents: Any) -> Any:
+        # Rare cases: anomaly checks and several outputs.
         if state.anomaly:
-            _check_finite(cls.__name__, "forward", out, arrays)
-        if not (record and state.enabled):
-            if type(out) is tuple:
-                return tuple(_make(o, None) for o in out)
-            return _make(out, None)
-        ctx.parents = tuple(
-            a if isinstance(a, Tensor) and a.requires_grad else None for a in args
-        )
-        ctx._retained = None
+            _check_finite(name, "forward", out, [p for p in parents if p is not None])
         if type(out) is tuple:
+            if parents is None:
+                return tuple(_make(o, None) for o in out)
+            ctx.parents = parents
+            ctx._retained = None
             ctx._nout = len(out)
             ctx._ometa = [(np.shape(o), np.asarray(o).dtype) for o in out]
             outs = tuple(_make(o, ctx) for o in out)
             for i, t in enumerate(outs):
                 t._oidx = i
             return outs
+        if parents is None:
+            return _make(out, None)
+        ctx.parents = parents
+        ctx._retained = None
         ctx._nout = 1
         return _make(out, ctx)
+
+    def apply(*args: Any, **kwargs: Any) -> Any:
+        n = len(args)
+        ctx = new(cls)
+        ctx.saved = ()
+        if n == 1:
+            a = args[0]
+            if isinstance(a, Tensor):
+                record = a.requires_grad
+                out = forward(ctx, a.data, **kwargs) if kwargs else forward(ctx, a.data)
+            else:
+                record = False
+                out = forward(ctx, a, **kwargs) if kwargs else forward(ctx, a)
+            parents = (a,) if record and state.enabled else None
+        elif n == 2:
+            a, b = args
+            if isinstance(a, Tensor):
+                ad = a.data
+                ra = a.requires_grad
+            else:
+                ad = a
+                ra = False
+            if isinstance(b, Tensor):
+                bd = b.data
+                rb = b.requires_grad
+            else:
+                bd = b
+                rb = False
+            out = forward(ctx, ad, bd, **kwargs) if kwargs else forward(ctx, ad, bd)
+            if (ra or rb) and state.enabled:
+                parents = (a if ra else None, b if rb else None)
+            else:
+                parents = None
+        else:
+            arrays = []
+            record = False
+            for a in args:
+                if isinstance(a, Tensor):
+                    arrays.append(a.data)
+                    if a.requires_grad:
+                        record = True
+                else:
+                    arrays.append(a)
+            out = forward(ctx, *arrays, **kwargs)
+            if record and state.enabled:
+                parents = tuple(
+                    a if isinstance(a, Tensor) and a.requires_grad else None for a in args
+                )
+            else:
+                parents = None
+        if type(out) is np.ndarray and not state.anomaly:
+            t = new(Tensor)
+            t.data = out
+            t.grad = None
+            if parents is None:
+                t.grad_fn = None
+                t.requires_grad = False
+            else:
+                ctx.parents = parents
+                ctx._retained = None
+                ctx._nout = 1
+                t.grad_fn = ctx
+                t.requires_grad = True
+            return t
+        return finish(ctx, out, parents)
 
     apply.__name__ = cls.__name__
     apply.__qualname__ = f"{cls.__name__}.apply"

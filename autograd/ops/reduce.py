@@ -69,7 +69,7 @@ class Var(Op):
 
 
 class Std(Op):
-    """y = √var(x); dx = g (x - x̄) / ((n - ddof) y)"""
+    """y = √var(x); dx = g (x - x̄) / ((n - ddof) y), 0 where y = 0"""
 
     __slots__ = ()
 
@@ -83,9 +83,14 @@ class Std(Op):
     def backward(ctx: Any, g: Any) -> tuple:
         x, axes, ddof, y = ctx.saved
         kshape = kept_shape(x.shape, axes)
+        dof = reduced_count(x.shape, axes) - ddof
         centred = x - x.mean(axis=axes, keepdims=True)
-        denom = y.reshape(kshape) * (reduced_count(x.shape, axes) - ddof)
-        return g.reshape(kshape) * centred / denom, None, None, None
+        yk = y.reshape(kshape)
+        # Where the input is constant (y = 0) the gradient is 0, as PyTorch defines it; the
+        # denominator is patched there so no 0/0 is evaluated.
+        zero = yk == 0
+        denom = np.where(zero, 1, yk) * (dof if dof > 0 else math.nan)
+        return np.where(zero, 0, g.reshape(kshape) * centred / denom), None, None, None
 
 
 class _Extreme(Op):
