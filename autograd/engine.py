@@ -247,18 +247,20 @@ def _call_backward(fn: Any, g: Any) -> tuple:
 
 
 def _run_fast(ready: list, deps: dict, pending: dict, retain_graph: bool, capture: Any) -> None:
-    pop = pending.pop
-    while ready:
-        fn = ready.pop()
-        g = pop(fn)
+    # `ready` holds (node, gradient) pairs whose every consumer has contributed. A node with a
+    # single consumer (most of them) never enters `pending`: its gradient goes straight on.
+    stack = [(f, pending.pop(f)) for f in ready]
+    anomaly = STATE.anomaly
+    while stack:
+        fn, g = stack.pop()
         if fn._retained is not None:
             _give_retained(fn, g)
         if capture is not None and fn in capture[0]:
             for i in capture[0][fn]:
                 capture[1][i] = np.array(g)
-        if fn._builtin and fn._nout == 1:
+        if fn._nout == 1 and fn._builtin:
             grads = fn.backward(fn, g)
-            if STATE.anomaly:
+            if anomaly:
                 from .function import _check_finite
 
                 _check_finite(fn.name, "backward", grads, [p for p in fn.parents if p])
@@ -268,7 +270,6 @@ def _run_fast(ready: list, deps: dict, pending: dict, retain_graph: bool, captur
         if not retain_graph:
             fn.parents = None
             fn.saved = None
-        own = fn._builtin
         for p, gi in zip(parents, grads):
             if p is None or gi is None:
                 continue
@@ -285,19 +286,24 @@ def _run_fast(ready: list, deps: dict, pending: dict, retain_graph: bool, captur
                             old = capture[1][i]
                             capture[1][i] = gi.copy() if old is None else old + gi
                     continue
-                if p.grad is None and (gi is g or gi.base is not None or not own):
+                if p.grad is None and (gi is g or gi.base is not None or not fn._builtin):
                     gi = gi.copy()  # the leaf must own its gradient: it may be changed in place
                 _accumulate_leaf(p, gi, False)
-            else:
-                if f._nout == 1:
-                    old = pending.get(f)
-                    pending[f] = gi if old is None else old + gi
-                else:
-                    _add_pending(pending, f, p, gi)
-                d = deps[f] - 1
+                continue
+            d = deps[f] - 1
+            if f._nout != 1:
+                _add_pending(pending, f, p, gi)
                 deps[f] = d
                 if d == 0:
-                    ready.append(f)
+                    stack.append((f, pending.pop(f)))
+            elif d == 0:
+                if f in pending:
+                    gi = pending.pop(f) + gi
+                stack.append((f, gi))
+            else:
+                deps[f] = d
+                old = pending.get(f)
+                pending[f] = gi if old is None else old + gi
 
 
 def _fill_missing(fn: Any, g: Any) -> Any:
