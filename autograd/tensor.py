@@ -91,8 +91,9 @@ class Tensor:
         self.grad_fn._retained = _weakref(self)
 
     def detach(self) -> "Tensor":
-        """The same data, cut from the graph."""
-        return _make(self.data, None)
+        """The same data (a view sharing memory), cut from the graph."""
+        # A distinct array object: create_graph maps saved arrays back to tensors by identity.
+        return _make(self.data.view(), None)
 
     def requires_grad_(self, requires_grad: bool = True) -> "Tensor":
         """Set `requires_grad` in place on a leaf; returns self."""
