@@ -1,0 +1,163 @@
+"""Helpers shared by the example scripts: command line, progress bar, tables and plots.
+
+Every script prints a human-readable table and, for scripts and tests that read its output,
+`RESULT key=value ...` lines (one per row of results, values without spaces).
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Any, Iterable, Iterator, Sequence, TypeVar
+
+import numpy as np
+
+import autograd
+
+T = TypeVar("T")
+
+
+def make_parser(description: str, default_seed: int = 0) -> argparse.ArgumentParser:
+    """A parser with the options every script shares: --quick, --out, --seed."""
+    parser = argparse.ArgumentParser(
+        description=description,
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+    )
+    parser.add_argument("--quick", action="store_true",
+                        help="a small version of the experiment (seconds, not minutes)")
+    parser.add_argument("--out", type=Path, default=None,
+                        help="folder for plots and other files "
+                             "(default: examples-output/<script name>)")
+    parser.add_argument("--seed", type=int, default=default_seed,
+                        help="random seed; the same seed gives the same run")
+    return parser
+
+
+def setup(args: argparse.Namespace, script: str) -> Path:
+    """Seed every generator from --seed and create the output folder; return it."""
+    np.random.seed(args.seed)
+    autograd.manual_seed(args.seed)
+    out = args.out if args.out is not None else Path("examples-output") / Path(script).stem
+    out.mkdir(parents=True, exist_ok=True)
+    return out
+
+
+def fmt(value: Any, digits: int = 4) -> str:
+    """A compact text form of a number (general format), or str() of anything else."""
+    if isinstance(value, (bool, np.bool_)):
+        return str(bool(value))
+    if isinstance(value, (int, np.integer)):
+        return str(int(value))
+    if isinstance(value, (float, np.floating)):
+        return f"{float(value):.{digits}g}"
+    return str(value)
+
+
+def print_table(headers: Sequence[str], rows: Iterable[Sequence[Any]], title: str = "") -> None:
+    """Print rows as an aligned text table (numbers right-aligned)."""
+    text_rows = [[fmt(v) for v in row] for row in rows]
+    widths = [len(h) for h in headers]
+    for row in text_rows:
+        widths = [max(w, len(c)) for w, c in zip(widths, row)]
+    if title:
+        print(f"\n{title}")
+    print("  ".join(h.rjust(w) for h, w in zip(headers, widths)))
+    print("  ".join("-" * w for w in widths))
+    for row in text_rows:
+        print("  ".join(c.rjust(w) for c, w in zip(row, widths)))
+    sys.stdout.flush()
+
+
+def result(**values: Any) -> None:
+    """Print one machine-readable line: RESULT key=value key=value ..."""
+    parts = [f"{k}={fmt(v, 6).replace(' ', '_')}" for k, v in values.items()]
+    print("RESULT " + " ".join(parts), flush=True)
+
+
+class Progress:
+    """A text progress bar on stderr, without dependencies.
+
+    On a terminal it redraws one line in place (at most ten times a second); when stderr is
+    a file or a pipe it writes only one summary line at the end, so logs stay readable.
+    """
+
+    def __init__(self, total: int, label: str = "", width: int = 28) -> None:
+        self.total, self.label, self.width = max(int(total), 1), label, width
+        self.count, self.status = 0, ""
+        self.start = self._last_draw = time.perf_counter()
+        self.interactive = sys.stderr.isatty()
+
+    def update(self, n: int = 1, status: str = "") -> None:
+        """Advance by n steps; `status` is shown after the bar (e.g. the current loss)."""
+        self.count = min(self.count + n, self.total)
+        if status:
+            self.status = status
+        now = time.perf_counter()
+        if self.interactive and (now - self._last_draw > 0.1 or self.count == self.total):
+            self._last_draw = now
+            sys.stderr.write("\r" + self._line(now))
+            sys.stderr.flush()
+
+    def _line(self, now: float) -> str:
+        done = int(self.width * self.count / self.total)
+        bar = "#" * done + "." * (self.width - done)
+        elapsed = now - self.start
+        eta = elapsed / self.count * (self.total - self.count) if self.count else 0.0
+        return (f"{self.label} [{bar}] {self.count}/{self.total} "
+                f"{elapsed:5.1f}s eta {eta:4.1f}s {self.status}")
+
+    def close(self) -> None:
+        """Finish the bar with a newline (or the summary line when not on a terminal)."""
+        line = self._line(time.perf_counter())
+        sys.stderr.write(("\r" + line if self.interactive else line) + "\n")
+        sys.stderr.flush()
+
+
+def progress(items: Sequence[T], label: str = "") -> Iterator[T]:
+    """Iterate over `items` with a progress bar."""
+    bar = Progress(len(items), label)
+    try:
+        for item in items:
+            yield item
+            bar.update()
+    finally:
+        bar.close()
+
+
+def pyplot(filename: str = "plots") -> Any:
+    """matplotlib.pyplot with a file-only backend, or None after a notice if not installed."""
+    try:
+        import matplotlib
+    except ImportError:
+        print(f"notice: matplotlib is not installed, so {filename} is not drawn "
+              "(pip install matplotlib, or the project's 'examples' extra); "
+              "the results table is printed as usual")
+        return None
+    matplotlib.use("Agg")  # files only: the scripts never open a window
+    import matplotlib.pyplot as plt
+    return plt
+
+
+def save_figure(fig: Any, path: Path) -> None:
+    """Save and close a figure, and say where it went."""
+    fig.tight_layout()
+    fig.savefig(path, dpi=100)
+    import matplotlib.pyplot as plt
+    plt.close(fig)
+    print(f"wrote {path}")
+
+
+def smooth(values: Sequence[float], window: int) -> np.ndarray:
+    """Moving average (for noisy mini-batch loss curves); same length as the input."""
+    v = np.asarray(values, dtype=float)
+    if window <= 1 or len(v) < 2:
+        return v
+    kernel = np.ones(min(window, len(v)))
+    return np.convolve(v, kernel, "same") / np.convolve(np.ones_like(v), kernel, "same")
+
+
+def env_flag(name: str) -> bool:
+    """True when the environment variable is set to something other than '', '0' or 'no'."""
+    return os.environ.get(name, "").lower() not in ("", "0", "no", "false")
