@@ -45,6 +45,12 @@ def _adam_update(
             last_step = step
             step_size = lr / (1.0 - beta1**step)
             sqrt_bias2 = math.sqrt(1.0 - beta2**step)
+            # m/((√v/√(1−β₂ᵗ) + ε)/step_size) folds the step size into the denominator and
+            # saves a pass over the array; a tiny (or zero) step stays apart, as 1/step_size
+            # would overflow.
+            fold = step_size > 1e-30
+            scale = 1.0 / (sqrt_bias2 * step_size) if fold else 1.0 / sqrt_bias2
+            shift = eps / step_size if fold else eps
         if decoupled_weight_decay and weight_decay != 0:
             p *= shrink
         g = grads[i]
@@ -60,10 +66,11 @@ def _adam_update(
         if amsgrad:
             v = maximum(max_exp_avg_sqs[i], v, out=max_exp_avg_sqs[i])
         sqrt(v, out=scratch)
-        scratch /= sqrt_bias2
-        scratch += eps
+        scratch *= scale
+        scratch += shift
         divide(m, scratch, out=scratch)
-        scratch *= step_size
+        if not fold:
+            scratch *= step_size
         p -= scratch
 
 

@@ -200,3 +200,16 @@ def test_load_state_dict_rejects_a_mismatched_optimizer():
 def test_repr_lists_the_groups():
     text = repr(optim.SGD([param(1.0)], lr=0.5))
     assert text.startswith("SGD (") and "Parameter Group 0" in text and "lr: 0.5" in text
+
+
+@pytest.mark.parametrize("lr", [0.0, 1e-35])
+def test_adam_zero_and_tiny_rates_leave_float32_parameters_finite(lr):
+    # the step size is folded into the denominator only when 1/step_size can't overflow
+    p = Tensor(np.array([1.0, -2.0, 0.0], dtype=np.float32), requires_grad=True)
+    opt = optim.Adam([p], lr=lr)
+    for _ in range(3):
+        p.grad = Tensor(np.array([0.5, 0.0, -1.0], dtype=np.float32))
+        opt.step()
+    np.testing.assert_array_equal(p.data, [1.0, -2.0, 0.0])
+    assert np.all(np.isfinite(opt.state[p]["exp_avg"]))
+    assert opt.state[p]["exp_avg"][0] > 0
