@@ -27,15 +27,18 @@ def _shape_text(out: Any) -> str:
 
 
 def summarize(model: Any, input_shape: Any, dtype: Any = np.float32) -> str:
-    """Run `model` on zeros of shape (batch, *input_shape) in eval mode under no_grad, record
-    every called layer that has no called sublayer, and format the table.
+    """Run `model` on zeros of shape (batch, *input_shape) in eval mode under no_grad and
+    format the table.
 
-    A row's parameter count covers the layer and its uncalled sublayers (a wrapper such as
-    DropConnect reads its Dense layer's weight without calling it); the total counts every
-    parameter of the model once.
+    The rows are the top-level layers as Keras shows them: every called module whose nearest
+    called ancestor is the model itself (a nested Sequential is one row; a wrapper such as
+    Maxout is one row, not its inner Dense). A row counts the parameters of the layer and all
+    its sublayers; the total counts every parameter of the model once.
     """
     shape = (input_shape,) if isinstance(input_shape, int) else tuple(input_shape)
-    names = {id(m): (name or type(model).__name__) for name, m in model.named_modules()}
+    names = {}
+    for name, m in model.named_modules():
+        names.setdefault(id(m), name)
     calls: list = []  # (module, output), in the order forwards finish
     handles = []
     modes = [(m, m.training) for m in model.modules()]
@@ -51,17 +54,20 @@ def summarize(model: Any, input_shape: Any, dtype: Any = np.float32) -> str:
             h.remove()
         for m, mode in modes:
             m.__dict__["training"] = mode
-    called = {id(m) for m, _ in calls}
+    called_names = {names[id(m)] for m, _ in calls if m is not model}
     rows = []
     counted: set = set()
     for m, out in calls:
-        if m is not model and any(id(d) in called for d in m.modules() if d is not m):
+        name = names[id(m)]
+        if m is model and called_names:
             continue
-        if m is model and len(calls) > 1:
-            continue
+        parts = name.split(".")
+        if any(".".join(parts[:i]) in called_names for i in range(1, len(parts))):
+            continue  # shown as part of its nearest called ancestor
         fresh = [p for p in m.parameters() if id(p) not in counted]
         counted.update(id(p) for p in fresh)
-        rows.append((f"{names[id(m)]} ({type(m).__name__})", _shape_text(out), _count(fresh)))
+        label = f"{name} ({type(m).__name__})" if m is not model else type(m).__name__
+        rows.append((label, _shape_text(out), _count(fresh)))
     params = list(model.parameters())
     total = _count(params)
     trainable = _count(p for p in params if p.requires_grad)
