@@ -95,7 +95,9 @@ class Pow(Op):
             else:
                 ga = np.where(b == 0, 0, g * (b * a ** (b - 1)))
         if pb is not None:
-            gb = np.where((a == 0) & (b >= 0), 0, g * (out * np.log(a)))
+            # A ufunc rather than `&`: Tensors (create_graph=True) have no `&`, and the
+            # mask is a constant either way.
+            gb = np.where(np.logical_and(a == 0, b >= 0), 0, g * (out * np.log(a)))
         return ga, gb
 
 
