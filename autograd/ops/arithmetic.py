@@ -80,7 +80,7 @@ class Pow(Op):
 
     @staticmethod
     def forward(ctx: Any, a: Any, b: Any) -> Any:
-        out = a ** b
+        out = np.asarray(a ** b)  # an array even when 0-d (see Exp)
         ctx.saved = (a, b, out)
         return out
 

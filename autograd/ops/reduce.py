@@ -75,7 +75,7 @@ class Std(Op):
 
     @staticmethod
     def forward(ctx: Any, x: Any, axes: Any, keepdims: bool, ddof: int) -> Any:
-        y = x.std(axis=axes, keepdims=keepdims, ddof=ddof)
+        y = np.asarray(x.std(axis=axes, keepdims=keepdims, ddof=ddof))  # 0-d: see Exp
         ctx.saved = (x, axes, ddof, y)
         return y
 
@@ -144,6 +144,7 @@ class LogSumExp(Op):
             y = np.log(np.exp(x - m).sum(axis=axes, keepdims=True)) + m
         if not keepdims:
             y = y.reshape(tuple(n for i, n in enumerate(x.shape) if axes and i not in axes))
+        y = np.asarray(y)  # 0-d: see Exp
         ctx.saved = (x, axes, y)
         return y
 

@@ -17,7 +17,10 @@ class Exp(Op):
 
     @staticmethod
     def forward(ctx: Any, x: Any) -> Any:
-        y = np.exp(x)
+        # Ufuncs turn 0-d arrays into NumPy scalars; the saved output must be the very array
+        # the result Tensor holds, or create_graph=True cannot link it back to that Tensor
+        # (and silently treats it as a constant). The same holds wherever an output is saved.
+        y = np.asarray(np.exp(x))
         ctx.saved = (y,)
         return y
 
@@ -48,7 +51,7 @@ class Sqrt(Op):
 
     @staticmethod
     def forward(ctx: Any, x: Any) -> Any:
-        y = np.sqrt(x)
+        y = np.asarray(np.sqrt(x))
         ctx.saved = (y,)
         return y
 
@@ -109,7 +112,7 @@ class Tanh(Op):
 
     @staticmethod
     def forward(ctx: Any, x: Any) -> Any:
-        y = np.tanh(x)
+        y = np.asarray(np.tanh(x))
         ctx.saved = (y,)
         return y
 
@@ -200,7 +203,7 @@ class Expm1(Op):
 
     @staticmethod
     def forward(ctx: Any, x: Any) -> Any:
-        y = np.expm1(x)
+        y = np.asarray(np.expm1(x))
         ctx.saved = (y,)
         return y
 
