@@ -138,7 +138,8 @@ class LogSumExp(Op):
 
     @staticmethod
     def forward(ctx: Any, x: Any, axes: Any, keepdims: bool) -> Any:
-        m = x.max(axis=axes, keepdims=True)
+        # `initial`: over an empty axis the result is ln 0 = -inf, as in PyTorch, not an error.
+        m = x.max(axis=axes, keepdims=True, initial=-np.inf)
         m = np.where(np.isfinite(m), m, 0)
         with np.errstate(divide="ignore"):
             y = np.log(np.exp(x - m).sum(axis=axes, keepdims=True)) + m
