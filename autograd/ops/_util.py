@@ -19,7 +19,9 @@ def normalize_axis(axis: Any, ndim: int, op: str) -> tuple[int, ...] | None:
                 f"{op}: axis {a} is out of range for a tensor with {ndim} dimensions"
             )
         out.append(a % ndim if ndim else 0)
-    return tuple(sorted(set(out)))
+    if len(set(out)) != len(out):
+        raise ValueError(f"{op}: axis {axis} names the same axis twice (ndim {ndim})")
+    return tuple(sorted(out))
 
 
 def kept_shape(shape: tuple[int, ...], axes: tuple[int, ...] | None) -> tuple[int, ...]:
