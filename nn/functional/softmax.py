@@ -1,0 +1,69 @@
+"""Softmax and log-softmax along an axis, shifted by the maximum so no exp overflows."""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from autograd import Tensor
+from autograd.function import Op
+from autograd.ops._util import normalize_axis
+
+__all__ = ["softmax", "log_softmax"]
+
+
+class Softmax(Op):
+    """yᵢ = e^(xᵢ - m) / Σⱼ e^(xⱼ - m), m = max x; dx = y (g - Σ g y)"""
+
+    __slots__ = ()
+
+    @staticmethod
+    def forward(ctx: Any, x: Any, axis: int | None) -> Any:
+        e = np.asarray(np.exp(x - x.max(axis=axis, keepdims=True)))
+        e /= e.sum(axis=axis, keepdims=True)
+        ctx.saved = (e, axis)
+        return e
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> tuple:
+        y, axis = ctx.saved
+        gy = g * y
+        return gy - y * gy.sum(axis=axis, keepdims=True), None
+
+
+class LogSoftmax(Op):
+    """yᵢ = xᵢ - m - ln Σⱼ e^(xⱼ - m), m = max x; dx = g - e^y Σ g"""
+
+    __slots__ = ()
+
+    @staticmethod
+    def forward(ctx: Any, x: Any, axis: int | None) -> Any:
+        z = np.asarray(x - x.max(axis=axis, keepdims=True))
+        z -= np.log(np.exp(z).sum(axis=axis, keepdims=True))
+        ctx.saved = (z, axis)
+        return z
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> tuple:
+        y, axis = ctx.saved
+        return g - np.exp(y) * g.sum(axis=axis, keepdims=True), None
+
+
+def _axis(x: Any, axis: int, name: str) -> int | None:
+    """`axis` as a non-negative int; None for a 0-d input (a single element, as torch)."""
+    ndim = x.data.ndim if isinstance(x, Tensor) else np.ndim(x)
+    if not isinstance(axis, (int, np.integer)):
+        raise TypeError(f"{name}: axis must be one int; got {axis!r}")
+    if ndim == 0 and axis in (0, -1):
+        return None
+    return normalize_axis(axis, ndim, name)[0]
+
+
+def softmax(x: Any, axis: int = -1) -> Tensor:
+    """e^x / Σ e^x along `axis` (each slice sums to 1)."""
+    return Softmax._apply(x, _axis(x, axis, "softmax"))
+
+
+def log_softmax(x: Any, axis: int = -1) -> Tensor:
+    """x - logsumexp(x) along `axis`; more accurate than log(softmax(x))."""
+    return LogSoftmax._apply(x, _axis(x, axis, "log_softmax"))
