@@ -1,7 +1,6 @@
 """NAdam: Adam with Nesterov momentum."""
 from __future__ import annotations
 
-import math
 from typing import Any, Callable
 
 import numpy as np

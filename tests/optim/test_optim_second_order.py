@@ -29,6 +29,9 @@ def lbfgs_closure(opt, x):
 LBFGS_CASES = [
     pytest.param(dict(), 3, id="plain"),
     pytest.param(dict(lr=0.5, history_size=3, max_iter=10), 5, id="short-history"),
+    pytest.param(dict(tolerance_change=0.1, max_iter=50), 3, id="stop-on-small-step"),
+    pytest.param(dict(line_search_fn="strong_wolfe", tolerance_change=1e-5, max_iter=50,
+                      max_eval=100), 3, id="stop-on-small-loss-change"),
     pytest.param(dict(line_search_fn="strong_wolfe"), 3, id="strong-wolfe"),
     pytest.param(dict(line_search_fn="strong_wolfe", history_size=4, max_iter=7), 6,
                  id="strong-wolfe-short-history"),
@@ -107,6 +110,55 @@ def test_strong_wolfe_step_meets_both_conditions():
     assert f <= f0 + 1e-4 * t * slope0
     assert abs(g @ d) <= 0.9 * abs(slope0)
     assert 1 <= n_evals <= 25
+
+
+# Line functions chosen so that, between them, every branch of the search runs: growing the
+# step, running out of evaluations, zooming, the guard against trials near a bracket end,
+# and the stop on a bracket narrower than tolerance_change.
+LINE_FUNCTIONS = {
+    "quadratic": (lambda x: 0.5 * np.sum(x * x), lambda x: x),
+    "double-well": (lambda x: np.sum(x**4) - np.sum(x * x), lambda x: 4 * x**3 - 2 * x),
+    "wall": (lambda x: np.sum(np.exp(3 * x)) - 3 * np.sum(x), lambda x: 3 * np.exp(3 * x) - 3),
+    "hyperbola": (lambda x: np.sum(np.sqrt(1 + x * x)), lambda x: x / np.sqrt(1 + x * x)),
+    "wiggle": (lambda x: np.sum(x * x + 2 * np.sin(5 * x)), lambda x: 2 * x + 10 * np.cos(5 * x)),
+}
+LINE_CASES = [  # function, start, first step, max_ls, tolerance_change
+    ("quadratic", [3.0], 1e-3, 25, 1e-9),
+    ("quadratic", [3.0], 1e-3, 2, 1e-9),
+    ("quadratic", [3.0], 5.0, 25, 1e-9),
+    ("quadratic", [3.0], 50.0, 25, 1e-9),
+    ("quadratic", [3.0], 50.0, 25, 1e3),
+    ("double-well", [3.0], 1.0, 25, 1e-9),
+    ("double-well", [0.3, -2.0], 1e-3, 25, 1e-9),
+    ("wall", [-1.5], 1e-3, 25, 1e-9),
+    ("hyperbola", [3.0], 1.0, 25, 1e-9),
+    ("wiggle", [3.0], 1.0, 25, 1e-9),
+]
+
+
+@pytest.mark.parametrize("name, start, t, max_ls, tol", LINE_CASES)
+def test_strong_wolfe_matches_pytorch_search(name, start, t, max_ls, tol):
+    torch = pytest.importorskip("torch", reason="PyTorch cross-checks need torch installed")
+    torch_search = pytest.importorskip("torch.optim.lbfgs")._strong_wolfe
+    f, grad = LINE_FUNCTIONS[name]
+    x0 = np.array(start)
+    g0 = grad(x0)
+    d = -g0
+    ours = strong_wolfe(lambda s: (float(f(x0 + s * d)), grad(x0 + s * d)), t, d,
+                        float(f(x0)), g0, float(g0 @ d), max_ls=max_ls, tolerance_change=tol)
+
+    def torch_evaluate(x, s, direction):
+        x = x.numpy() + float(s) * direction.numpy()
+        return float(f(x)), torch.from_numpy(grad(x))
+
+    tg0 = torch.from_numpy(g0)
+    theirs = torch_search(torch_evaluate, torch.from_numpy(x0), t, torch.from_numpy(d),
+                          float(f(x0)), tg0, tg0 @ torch.from_numpy(d), max_ls=max_ls,
+                          tolerance_change=tol)
+    assert ours[3] == theirs[3]  # the same number of evaluations
+    np.testing.assert_allclose(ours[2], float(theirs[2]), rtol=1e-12)
+    np.testing.assert_allclose(ours[0], theirs[0], rtol=1e-12)
+    np.testing.assert_allclose(ours[1], theirs[1].numpy(), rtol=1e-12)
 
 
 # -- Newton -------------------------------------------------------------------------------
