@@ -75,6 +75,16 @@ def _axes(x: Any, who: str, num_features: int | None = None) -> tuple:
     return (0,) if len(shape) == 2 else (0, 2)
 
 
+def _values_per_channel(shape: tuple, who: str) -> int:
+    n = int(np.prod(shape)) // shape[1]
+    if n <= 1:
+        raise ValueError(
+            f"{who}: expected more than 1 value per channel when training, got input of shape "
+            f"{shape}; use a larger batch or eval()"
+        )
+    return n
+
+
 def batch_norm(x: Any, running_mean: Any, running_var: Any, weight: Any = None,
                bias: Any = None, training: bool = False, momentum: float | None = 0.1,
                eps: float = 1e-5, num_batches_tracked: int = 0) -> Tensor:
@@ -85,12 +95,7 @@ def batch_norm(x: Any, running_mean: Any, running_var: Any, weight: Any = None,
     axes = _axes(x, "batch_norm")
     data = x.data
     if training:
-        n = data.size // data.shape[1]
-        if n <= 1:
-            raise ValueError(
-                f"batch_norm: expected more than 1 value per channel when training, got input "
-                f"of shape {data.shape}; use a larger batch or eval()"
-            )
+        n = _values_per_channel(data.shape, "batch_norm")
         mean = data.mean(axis=axes, keepdims=True)
         xc = data - mean
         xc *= xc
@@ -165,6 +170,8 @@ class BatchNorm1d(Module):
         _axes(x, "BatchNorm1d", self.num_features)
         use_batch = self.training or not self.track_running_stats
         tracking = self.training and self.track_running_stats
+        if use_batch:  # checked before the counter moves, so a refused batch leaves no trace
+            _values_per_channel(np.shape(x.data if isinstance(x, Tensor) else x), "BatchNorm1d")
         if tracking:
             self.num_batches_tracked.data = self.num_batches_tracked.data + 1
         return batch_norm(

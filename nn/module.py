@@ -8,34 +8,14 @@ with `register_buffer`. Registration order fixes the order of `parameters()` and
 from __future__ import annotations
 
 from collections import OrderedDict
-from typing import Any, Callable, Iterator, NamedTuple
+from typing import Any, Callable, Iterator
 
 import numpy as np
 
 from autograd import Tensor
 
+from ._state import IncompatibleKeys, RemovableHandle, as_buffer, load_into
 from .parameter import Parameter
-
-
-class IncompatibleKeys(NamedTuple):
-    """What `load_state_dict(strict=False)` could not match."""
-
-    missing_keys: list[str]
-    unexpected_keys: list[str]
-
-
-class RemovableHandle:
-    """Returned by `register_forward_hook`; `remove()` unregisters the hook."""
-
-    _next_id = 0
-
-    def __init__(self, hooks: dict) -> None:
-        self._hooks = hooks
-        self.id = RemovableHandle._next_id
-        RemovableHandle._next_id += 1
-
-    def remove(self) -> None:
-        self._hooks.pop(self.id, None)
 
 
 class Module:
@@ -87,7 +67,7 @@ class Module:
                 )
             d["_modules"][name] = None
         elif "_buffers" in d and name in d["_buffers"]:
-            value = _as_buffer(value, name)
+            value = as_buffer(value, name)
             d["_buffers"][name] = value
         d[name] = value
 
@@ -267,37 +247,7 @@ class Module:
 
         Nothing is changed unless every shape matches (and, when strict, every key).
         """
-        slots = self._state_slots()
-        missing = [k for k in slots if k not in state]
-        unexpected = [k for k in state if k not in slots]
-        problems = []
-        arrays = {}
-        for key, t in slots.items():
-            if key not in state:
-                continue
-            value = state[key]
-            arr = np.asarray(value.data if isinstance(value, Tensor) else value)
-            if arr.shape != t.data.shape:
-                problems.append(
-                    f"size mismatch for {key}: the checkpoint has shape {arr.shape}, the "
-                    f"model has shape {t.data.shape}"
-                )
-            arrays[key] = arr
-        if strict and missing:
-            problems.append("missing keys: " + ", ".join(repr(k) for k in missing))
-        if strict and unexpected:
-            problems.append("unexpected keys: " + ", ".join(repr(k) for k in unexpected))
-        if problems:
-            raise RuntimeError(
-                f"error(s) in loading state_dict for {type(self).__name__}:\n  "
-                + "\n  ".join(problems)
-                + ("\n(pass strict=False to ignore missing and unexpected keys)"
-                   if missing or unexpected else "")
-            )
-        for key, arr in arrays.items():
-            t = slots[key]
-            t.data = np.array(arr, dtype=t.data.dtype)  # a fresh copy: `state` stays unshared
-        return IncompatibleKeys(missing, unexpected)
+        return load_into(self._state_slots(), state, strict, type(self).__name__)
 
     # -- display ---------------------------------------------------------------------------------
     def extra_repr(self) -> str:
@@ -330,15 +280,3 @@ class Module:
             print_fn(text)
         return text
 
-
-def _as_buffer(value: Any, name: str) -> Tensor | None:
-    if value is None or (isinstance(value, Tensor) and not value.requires_grad):
-        return value
-    if isinstance(value, Tensor):
-        return Tensor(value.data)
-    if isinstance(value, (np.ndarray, np.generic, int, float, bool)):
-        return Tensor(np.asarray(value))
-    raise TypeError(
-        f"cannot assign a {type(value).__name__} to buffer '{name}': use an ndarray, a Tensor "
-        "or None"
-    )

@@ -92,10 +92,11 @@ def clip_grad_value_(params: Iterable[Tensor] | Tensor, clip_value: float) -> No
         p.grad.data = np.clip(p.grad.data, -clip_value, clip_value)
 
 
-def max_norm_(params: Iterable[Tensor] | Tensor, max_norm: float, eps: float = 1e-7) -> None:
+def max_norm_(params: Iterable[Tensor] | Tensor, max_norm: float) -> None:
     """Rescale each output unit's incoming weights (a column of a 2-D Dense weight; all axes
-    but the last for more axes) to norm ≤ max_norm: w ← w · min(‖w‖, max_norm) / (‖w‖ + eps).
-    One-dimensional parameters (biases) are left alone."""
+    but the last for more axes) to norm ≤ max_norm: w ← w · max_norm / ‖w‖ where ‖w‖ >
+    max_norm; columns inside the limit are left exactly as they are. One-dimensional
+    parameters (biases) are left alone."""
     if max_norm < 0:
         raise ValueError(f"max_norm_: max_norm must be >= 0, got {max_norm}")
     for p in _param_list(params):
@@ -103,5 +104,7 @@ def max_norm_(params: Iterable[Tensor] | Tensor, max_norm: float, eps: float = 1
         if w.ndim < 2:
             continue
         norms = np.sqrt(np.sum(w * w, axis=tuple(range(w.ndim - 1)), keepdims=True))
-        factor = np.minimum(norms, max_norm) / (norms + eps)
-        p.data = (w * factor).astype(w.dtype, copy=False)
+        over = norms > max_norm
+        if np.any(over):
+            factor = np.where(over, max_norm / np.where(over, norms, 1), 1)
+            p.data = (w * factor).astype(w.dtype, copy=False)
