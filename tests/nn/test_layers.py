@@ -192,6 +192,29 @@ def test_dropconnect_gradcheck_and_gradient_is_masked():
     np.testing.assert_allclose(g[kept], (plain / 0.5)[kept], rtol=1e-12)
 
 
+@given(st.integers(1, 5), st.integers(1, 5), st.sampled_from([0.0, 0.2, 0.5, 0.9, 1.0]),
+       st.integers(0, 2 ** 31))
+def test_dropconnect_property_entries_are_dropped_or_scaled(n_in, n_out, p, seed):
+    """Fed the identity, the layer returns its masked weight (plus bias): each entry is 0 or
+    w / (1 - p); the same mask is shared by every sample of one forward."""
+    autograd.manual_seed(seed)
+    layer = nn.DropConnect(nn.Dense(n_in, n_out, dtype=np.float64), p=p)
+    layer.dense.bias.data = np.full(n_out, 0.5)
+    w = layer.dense.weight.data
+    x = np.concatenate([np.eye(n_in), np.eye(n_in)])
+    out = layer(Tensor(x)).data - 0.5
+    assert out.shape == (2 * n_in, n_out)
+    np.testing.assert_array_equal(out[:n_in], out[n_in:])
+    if p == 1.0:
+        assert np.all(out == 0)
+    else:
+        first = out[:n_in]
+        kept = first != 0
+        np.testing.assert_allclose(first[kept], w[kept] / (1 - p), rtol=1e-12, atol=1e-15)
+        if p == 0.0:
+            assert np.all(kept | (w == 0))
+
+
 def test_dropconnect_seed_repeatable_and_checks():
     layer = nn.DropConnect(nn.Dense(6, 6), p=0.5)
     x = Tensor(np.ones((2, 6), np.float32))

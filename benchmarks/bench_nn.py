@@ -1,0 +1,171 @@
+"""W2 and W4: one training step of an MLP 784-256-256-10 on a float32 batch of 128.
+
+W2: Dense-ReLU-Dense-ReLU-Dense, softmax cross-entropy on integer labels, SGD lr 0.01.
+W4: the same with BatchNorm1d + ReLU + Dropout(0.5) after each hidden Dense, Adam lr 1e-3.
+A step is zero_grad, forward, backward, optimizer step. Times are printed as ratios to a
+hand-written NumPy implementation of the same computation measured in the same run (and to
+PyTorch when it imports). Everything runs on one thread.
+Run: python benchmarks/bench_nn.py [--rounds N]
+"""
+from __future__ import annotations
+
+import os
+
+for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ[_var] = "1"  # before NumPy loads its BLAS
+
+import argparse  # noqa: E402
+import statistics  # noqa: E402
+import sys  # noqa: E402
+import time  # noqa: E402
+from typing import Callable  # noqa: E402
+
+import numpy as np  # noqa: E402
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import autograd  # noqa: E402
+import nn  # noqa: E402
+import optim  # noqa: E402
+from nn_reference import NumpyMLP, init_weights  # noqa: E402
+
+BATCH, SIZES = 128, (784, 256, 256, 10)
+STEPS_PER_SAMPLE = 10
+
+
+def make_batch(seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    x = rng.standard_normal((BATCH, SIZES[0])).astype(np.float32)
+    y = rng.integers(0, SIZES[-1], size=BATCH)
+    return x, y
+
+
+def scratch_model(batchnorm: bool) -> nn.Module:
+    layers: list = []
+    for i in range(len(SIZES) - 1):
+        layers.append(nn.Dense(SIZES[i], SIZES[i + 1]))
+        if i < len(SIZES) - 2:
+            if batchnorm:
+                layers += [nn.BatchNorm1d(SIZES[i + 1]), nn.ReLU(), nn.Dropout(0.5)]
+            else:
+                layers.append(nn.ReLU())
+    model = nn.Sequential(*layers)
+    weights = init_weights(SIZES)
+    with autograd.no_grad():
+        for layer, (w, b) in zip([m for m in model if isinstance(m, nn.Dense)], weights):
+            layer.weight.data = w.copy()
+            layer.bias.data = b.copy()
+    return model
+
+
+def scratch_step(batchnorm: bool) -> Callable[[], float]:
+    model = scratch_model(batchnorm)
+    loss_fn = nn.CrossEntropyLoss()
+    if batchnorm:
+        opt = optim.Adam(model.parameters(), lr=1e-3)
+    else:
+        opt = optim.SGD(model.parameters(), lr=0.01)
+    xa, ya = make_batch()
+    x, y = autograd.Tensor(xa), autograd.Tensor(ya)
+
+    def step() -> float:
+        opt.zero_grad()
+        loss = loss_fn(model(x), y)
+        loss.backward()
+        opt.step()
+        return loss.item()
+    return step
+
+
+def numpy_step(batchnorm: bool) -> Callable[[], float]:
+    mlp = NumpyMLP(SIZES, batchnorm=batchnorm, seed=1)
+    x, y = make_batch()
+    return lambda: mlp.step(x, y)
+
+
+def torch_step(batchnorm: bool) -> Callable[[], float] | None:
+    try:
+        import torch
+    except ImportError:
+        return None
+    torch.set_num_threads(1)
+    layers: list = []
+    for i in range(len(SIZES) - 1):
+        layers.append(torch.nn.Linear(SIZES[i], SIZES[i + 1]))
+        if i < len(SIZES) - 2:
+            if batchnorm:
+                layers += [torch.nn.BatchNorm1d(SIZES[i + 1]), torch.nn.ReLU(),
+                           torch.nn.Dropout(0.5)]
+            else:
+                layers.append(torch.nn.ReLU())
+    model = torch.nn.Sequential(*layers)
+    linears = [m for m in model if isinstance(m, torch.nn.Linear)]
+    with torch.no_grad():
+        for layer, (w, b) in zip(linears, init_weights(SIZES)):
+            layer.weight.copy_(torch.from_numpy(w.T.copy()))
+            layer.bias.copy_(torch.from_numpy(b))
+    loss_fn = torch.nn.CrossEntropyLoss()
+    if batchnorm:
+        opt = torch.optim.Adam(model.parameters(), lr=1e-3)
+    else:
+        opt = torch.optim.SGD(model.parameters(), lr=0.01)
+    xa, ya = make_batch()
+    x, y = torch.from_numpy(xa), torch.from_numpy(ya)
+
+    def step() -> float:
+        opt.zero_grad()
+        loss = loss_fn(model(x), y)
+        loss.backward()
+        opt.step()
+        return loss.item()
+    return step
+
+
+def per_step(fn: Callable[[], float]) -> float:
+    start = time.perf_counter()
+    for _ in range(STEPS_PER_SAMPLE):
+        fn()
+    return (time.perf_counter() - start) / STEPS_PER_SAMPLE
+
+
+def check_same(batchnorm: bool) -> float:
+    """Largest difference between the NumPy and scratchgrad losses over three steps (W2 only:
+    W4's dropout masks differ between the two)."""
+    a, b = numpy_step(batchnorm), scratch_step(batchnorm)
+    return max(abs(a() - b()) for _ in range(3))
+
+
+def run(name: str, batchnorm: bool, rounds: int) -> None:
+    impls = {"numpy": numpy_step(batchnorm), "scratchgrad": scratch_step(batchnorm)}
+    torch_fn = torch_step(batchnorm)
+    if torch_fn is not None:
+        impls["torch"] = torch_fn
+    for fn in impls.values():  # warm up caches and allocators
+        for _ in range(5):
+            fn()
+    samples: dict[str, list[float]] = {k: [] for k in impls}
+    for _ in range(rounds):  # interleaved, so drifts in machine load hit all alike
+        for k, fn in impls.items():
+            samples[k].append(per_step(fn))
+    best = {k: min(v) for k, v in samples.items()}
+    med = {k: statistics.median(v) for k, v in samples.items()}
+    # Ratios use the best sample of each: on a shared machine other load only ever adds time.
+    print(f"{name}: ms/step over {rounds} samples of {STEPS_PER_SAMPLE} steps; ratios to NumPy")
+    print(f"  {'':<12} {'best':>8}    {'ratio':>5}   {'median':>8}    {'ratio':>5}")
+    for k in impls:
+        print(f"  {k:<12} {best[k] * 1e3:8.3f} ms {best[k] / best['numpy']:5.2f}x  "
+              f"{med[k] * 1e3:8.3f} ms {med[k] / med['numpy']:5.2f}x")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--rounds", type=int, default=30)
+    args = parser.parse_args()
+    print(f"W2 check: |loss_numpy - loss_scratchgrad| over 3 steps <= {check_same(False):.2e}")
+    run("W2 MLP + SGD", False, args.rounds)
+    run("W4 MLP + BatchNorm1d + Dropout + Adam", True, args.rounds)
+
+
+if __name__ == "__main__":
+    main()
