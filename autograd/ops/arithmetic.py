@@ -9,6 +9,19 @@ from ..function import Op
 from ..tensor import Tensor, _make
 
 
+def _check_broadcast(op: str, *operands: Any) -> None:
+    """Raise a ValueError naming `op` and the shapes when the operands cannot broadcast."""
+    shapes = [np.shape(x) for x in operands]
+    try:
+        np.broadcast_shapes(*shapes)
+    except ValueError:
+        raise ValueError(
+            f"{op}: shapes {' and '.join(map(str, shapes))} cannot be broadcast together (each "
+            "trailing axis must match or be 1); reshape or expand_dims an operand so that they "
+            "line up"
+        ) from None
+
+
 class Add(Op):
     """a + b; da = g, db = g"""
 
@@ -16,7 +29,11 @@ class Add(Op):
 
     @staticmethod
     def forward(ctx: Any, a: Any, b: Any) -> Any:
-        return a + b
+        try:
+            return a + b
+        except ValueError:
+            _check_broadcast("add", a, b)
+            raise
 
     @staticmethod
     def backward(ctx: Any, g: Any) -> tuple:
@@ -30,7 +47,11 @@ class Sub(Op):
 
     @staticmethod
     def forward(ctx: Any, a: Any, b: Any) -> Any:
-        return a - b
+        try:
+            return a - b
+        except ValueError:
+            _check_broadcast("sub", a, b)
+            raise
 
     @staticmethod
     def backward(ctx: Any, g: Any) -> tuple:
@@ -45,7 +66,11 @@ class Mul(Op):
     @staticmethod
     def forward(ctx: Any, a: Any, b: Any) -> Any:
         ctx.saved = (a, b)
-        return a * b
+        try:
+            return a * b
+        except ValueError:
+            _check_broadcast("mul", a, b)
+            raise
 
     @staticmethod
     def backward(ctx: Any, g: Any) -> tuple:
@@ -62,7 +87,11 @@ class Div(Op):
     @staticmethod
     def forward(ctx: Any, a: Any, b: Any) -> Any:
         ctx.saved = (a, b)
-        return a / b
+        try:
+            return a / b
+        except ValueError:
+            _check_broadcast("div", a, b)
+            raise
 
     @staticmethod
     def backward(ctx: Any, g: Any) -> tuple:
@@ -80,7 +109,11 @@ class Pow(Op):
 
     @staticmethod
     def forward(ctx: Any, a: Any, b: Any) -> Any:
-        out = np.asarray(a ** b)  # an array even when 0-d (see Exp)
+        try:
+            out = np.asarray(a ** b)  # an array even when 0-d (see Exp)
+        except ValueError:
+            _check_broadcast("pow", a, b)
+            raise
         ctx.saved = (a, b, out)
         return out
 
@@ -123,7 +156,11 @@ class Maximum(Op):
     @staticmethod
     def forward(ctx: Any, a: Any, b: Any) -> Any:
         ctx.saved = (a, b)
-        return np.maximum(a, b)
+        try:
+            return np.maximum(a, b)
+        except ValueError:
+            _check_broadcast("maximum", a, b)
+            raise
 
     @staticmethod
     def backward(ctx: Any, g: Any) -> tuple:
@@ -143,7 +180,11 @@ class Minimum(Op):
     @staticmethod
     def forward(ctx: Any, a: Any, b: Any) -> Any:
         ctx.saved = (a, b)
-        return np.minimum(a, b)
+        try:
+            return np.minimum(a, b)
+        except ValueError:
+            _check_broadcast("minimum", a, b)
+            raise
 
     @staticmethod
     def backward(ctx: Any, g: Any) -> tuple:
@@ -164,7 +205,11 @@ class Where(Op):
     def forward(ctx: Any, cond: Any, a: Any, b: Any) -> Any:
         cond = np.asarray(cond, dtype=bool)
         ctx.saved = (cond,)
-        return np.where(cond, a, b)
+        try:
+            return np.where(cond, a, b)
+        except ValueError:
+            _check_broadcast("where", cond, a, b)
+            raise
 
     @staticmethod
     def backward(ctx: Any, g: Any) -> tuple:
