@@ -100,7 +100,8 @@ class LBFGS(Optimizer):
         offset = 0
         for p in self._params():
             n = p.size
-            p.data += t * d[offset:offset + n].reshape(p.shape)
+            data = p.data  # updated in place: p.data stays the same array
+            data += t * d[offset:offset + n].reshape(p.shape)
             offset += n
 
     def _evaluate_at(self, closure: Callable[[], Any], origin: list[np.ndarray], t: float,

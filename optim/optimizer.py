@@ -76,6 +76,9 @@ class Optimizer:
             )
         if isinstance(params, (set, frozenset)):
             raise TypeError(_SET_MESSAGE)
+        if isinstance(params, dict):
+            raise TypeError(f"{name}: params should be an iterable of Tensors or of dicts, but "
+                            "got a single dict; wrap the parameter group in a list: [group]")
         groups = list(params)
         if not groups:
             raise ValueError(f"{name} got an empty parameter list")

@@ -147,6 +147,7 @@ ERRORS = [
     (lambda: optim.SGD(param(1.0)), TypeError, "single Tensor; wrap it in a list"),
     (lambda: optim.SGD({param(1.0)}), TypeError, "ordered collection"),
     (lambda: optim.SGD([]), ValueError, "empty parameter list"),
+    (lambda: optim.SGD({"params": [param(1.0)]}), TypeError, "single dict; wrap"),
     (lambda: optim.SGD([param(1.0), {"params": [param(2.0)]}]), TypeError, "mixes dicts"),
     (lambda: optim.SGD([np.zeros(2)]), TypeError, "parameter 0 is a ndarray"),
     (lambda: optim.SGD([param(1.0) * 2]), ValueError, "non-leaf Tensor"),
