@@ -26,40 +26,43 @@ def _channels(a: Any, ndim: int) -> Any:
 
 
 class BatchNormOp(Op):
-    """y = γ x̂ + β with batch statistics; dx = (γ / σ) (g - mean(g) - x̂ mean(g x̂)),
-    dγ = Σ g x̂, dβ = Σ g (means and sums over the batch and length axes)"""
+    """y = γ x̂ + β with batch statistics; with xc = x - μ_B, σ⁻¹ = 1/√(σ²_B + ε) and means
+    over the batch and length axes: dx = γ σ⁻¹ (g - mean(g) - xc σ⁻² mean(g xc)),
+    dγ = σ⁻¹ Σ g xc, dβ = Σ g"""
 
     __slots__ = ()
 
     @staticmethod
-    def forward(ctx: Any, x: Any, weight: Any, bias: Any, mean: Any, var: Any, eps: float,
+    def forward(ctx: Any, x: Any, weight: Any, bias: Any, centred: Any, var: Any, eps: float,
                 axes: tuple) -> Any:
-        # `mean` and `var` (kept dims) come from the caller, which also needs them for the
-        # running statistics; backward recomputes them from x so that it stays differentiable.
+        # The caller computes x - μ_B and σ²_B (kept dims) because it also needs them for the
+        # running statistics, and hands over `centred` to be scaled in place. Backward
+        # recomputes both from x, so that it stays differentiable under create_graph.
         ctx.saved = (x, weight, eps, axes)
         scale = 1.0 / np.sqrt(var + eps)
         if weight is not None:
             scale = scale * _channels(weight, x.ndim)
-        y = x - mean
-        y *= scale
+        centred *= scale
         if bias is not None:
-            y += _channels(bias, x.ndim)
-        return y
+            centred += _channels(bias, x.ndim)
+        return centred
 
     @staticmethod
     def backward(ctx: Any, g: Any) -> tuple:
         x, weight, eps, axes = ctx.saved
-        pw, pb = ctx.parents[1:3]
+        px, pw, pb = ctx.parents[:3]
         xc = x - x.mean(axis=axes, keepdims=True)
         inv_std = 1.0 / np.sqrt((xc * xc).mean(axis=axes, keepdims=True) + eps)
-        xhat = xc * inv_std
-        gw = (g * xhat).sum(axis=axes) if pw is not None else None
-        gb = g.sum(axis=axes) if pb is not None else None
-        gxhat = g if weight is None else g * _channels(weight, x.ndim)
+        sum_g = g.sum(axis=axes, keepdims=True)
+        sum_gxc = (g * xc).sum(axis=axes, keepdims=True)
+        gw = (sum_gxc * inv_std).reshape((-1,)) if pw is not None else None
+        gb = sum_g.reshape((-1,)) if pb is not None else None
         gx = None
-        if ctx.parents[0] is not None:
-            proj = (gxhat * xhat).mean(axis=axes, keepdims=True)
-            gx = (gxhat - gxhat.mean(axis=axes, keepdims=True) - xhat * proj) * inv_std
+        if px is not None:
+            inv_n = x.shape[1] / x.size  # 1 / the number of values per channel
+            scale = inv_std if weight is None else inv_std * _channels(weight, x.ndim)
+            proj = inv_std * inv_std * sum_gxc * inv_n
+            gx = (g - sum_g * inv_n - xc * proj) * scale
         return gx, gw, gb, None, None, None, None
 
 
@@ -97,14 +100,13 @@ def batch_norm(x: Any, running_mean: Any, running_var: Any, weight: Any = None,
     if training:
         n = _values_per_channel(data.shape, "batch_norm")
         mean = data.mean(axis=axes, keepdims=True)
-        xc = data - mean
-        xc *= xc
-        var = xc.mean(axis=axes, keepdims=True)
+        centred = data - mean
+        var = np.square(centred).mean(axis=axes, keepdims=True)
         if running_mean is not None:
             m = 1.0 / num_batches_tracked if momentum is None else momentum
             _blend(running_mean, mean.reshape(-1), m)
             _blend(running_var, var.reshape(-1) * (n / (n - 1)), m)
-        return BatchNormOp._apply(x, weight, bias, mean, var, eps, axes)
+        return BatchNormOp._apply(x, weight, bias, centred, var, eps, axes)
     if running_mean is None or running_var is None:
         raise ValueError("batch_norm: eval mode needs running_mean and running_var")
     rm = running_mean.data if isinstance(running_mean, Tensor) else running_mean

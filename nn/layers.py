@@ -142,12 +142,25 @@ def _check_p(p: float, layer: str) -> float:
 
 
 def keep_mask(shape: tuple, p: float, dtype: Any) -> np.ndarray:
-    """Bernoulli(1 - p) mask scaled by 1 / (1 - p), from the default generator."""
+    """Bernoulli(1 - p) mask scaled by 1 / (1 - p), from the default generator.
+
+    Random bits are the cost here, so a drop rate that is a multiple of 1/256 spends fewer:
+    p = 1/2 takes one random bit per element and other multiples one random byte, both exact
+    Bernoulli draws; any other p compares float32 uniforms with p.
+    """
     if p == 1.0:
         return np.zeros(shape, dtype)
-    u = default_generator().random(shape, dtype=np.float32)
-    # `1 / (1 - p)` is a Python float: it multiplies without promoting the mask's dtype.
-    return (u >= np.float32(p)).astype(dtype) * (1.0 / (1.0 - p))
+    rng = default_generator()
+    n = int(np.prod(shape))
+    if p == 0.5:
+        bits = np.frombuffer(rng.bytes((n + 7) // 8), dtype=np.uint8)
+        keep = np.unpackbits(bits, count=n).reshape(shape)
+    elif (p * 256).is_integer():
+        keep = np.frombuffer(rng.bytes(n), dtype=np.uint8).reshape(shape) >= int(p * 256)
+    else:
+        keep = rng.random(shape, dtype=np.float32) >= np.float32(p)
+    # One pass: 0/1 times the scale, written straight into the mask's dtype.
+    return np.multiply(keep, 1.0 / (1.0 - p), dtype=dtype)
 
 
 class DropConnect(Module):

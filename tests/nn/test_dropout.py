@@ -24,7 +24,7 @@ def test_eval_and_p_zero_are_identity():
     np.testing.assert_array_equal(model(x).data, model[0](x).data)
 
 
-@pytest.mark.parametrize("p", [0.1, 0.5, 0.8])
+@pytest.mark.parametrize("p", [0.1, 0.25, 0.5, 0.8])  # float, byte and bit draws
 def test_statistics_of_the_mask(p):
     autograd.manual_seed(0)
     n = 200_000
