@@ -42,7 +42,11 @@ def class_indices(name: str, shape: tuple, target: np.ndarray, ignore_index: int
     t = target.reshape(-1)
     if t.size == 0:
         return t, None
-    out_of_range = int(t.min()) < 0 or int(t.max()) >= c
+    if t.dtype.itemsize >= 4:
+        # Seen as unsigned, negative labels become huge: one max checks both ends.
+        out_of_range = int(t.view(f"u{t.dtype.itemsize}").max()) >= c
+    else:
+        out_of_range = int(t.min()) < 0 or int(t.max()) >= c
     if ignore_index is None or not (out_of_range or 0 <= ignore_index < c):
         if out_of_range:
             index_error(name, shape, t, c, ignore_index)

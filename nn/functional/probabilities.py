@@ -9,7 +9,16 @@ from autograd import Tensor
 from autograd.function import Op
 from autograd.ops._util import normalize_axis
 
+from ._util import row_max
+
 __all__ = ["softmax", "log_softmax"]
+
+
+def _max(x: np.ndarray, axis: int | None) -> np.ndarray:
+    """The shift that keeps exp from overflowing: the maximum along `axis`, kept."""
+    if axis == 1 and x.ndim == 2:
+        return row_max(x)
+    return x.max(axis=axis, keepdims=True)
 
 
 class Softmax(Op):
@@ -19,7 +28,7 @@ class Softmax(Op):
 
     @staticmethod
     def forward(ctx: Any, x: Any, axis: int | None) -> Any:
-        e = np.asarray(np.exp(x - x.max(axis=axis, keepdims=True)))
+        e = np.asarray(np.exp(x - _max(x, axis)))
         e /= e.sum(axis=axis, keepdims=True)
         ctx.saved = (e, axis)
         return e
@@ -38,7 +47,7 @@ class LogSoftmax(Op):
 
     @staticmethod
     def forward(ctx: Any, x: Any, axis: int | None) -> Any:
-        z = np.asarray(x - x.max(axis=axis, keepdims=True))
+        z = np.asarray(x - _max(x, axis))
         z -= np.log(np.exp(z).sum(axis=axis, keepdims=True))
         ctx.saved = (z, axis)
         return z
