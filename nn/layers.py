@@ -35,7 +35,7 @@ class DenseOp(Op):
                 f"{np.shape(w)}; the input's last axis must have {np.shape(w)[0]} features"
             ) from None
         if b is not None:
-            if y.dtype == np.result_type(y, b):
+            if b.dtype is y.dtype or np.result_type(y, b) == y.dtype:
                 y += b  # y is a fresh array: adding in place saves one pass and one allocation
             else:
                 y = y + b
@@ -45,11 +45,12 @@ class DenseOp(Op):
     def backward(ctx: Any, g: Any) -> tuple:
         x, w = ctx.saved
         px, pw, pb = ctx.parents
-        n_in, n_out = w.shape
-        g2 = g.reshape((-1, n_out))  # batch axes (any number of them) folded into one
         gx = g @ w.T if px is not None else None
-        gw = x.reshape((-1, n_in)).T @ g2 if pw is not None else None
-        gb = g2.sum(axis=0) if pb is not None else None
+        if g.ndim != 2:  # batch axes (none, or several) folded into one
+            n_in, n_out = w.shape
+            x, g = x.reshape((-1, n_in)), g.reshape((-1, n_out))
+        gw = x.T @ g if pw is not None else None
+        gb = g.sum(axis=0) if pb is not None else None
         return gx, gw, gb
 
 
@@ -60,6 +61,8 @@ def dense(x: Any, weight: Any, bias: Any = None) -> Tensor:
         raise ValueError(f"dense: weight must be 2-D (in_features, out_features), got {w.shape}")
     if np.ndim(x.data if isinstance(x, Tensor) else x) == 0:
         raise ValueError("dense: the input must have at least one axis (the features)")
+    if bias is not None and not isinstance(bias, Tensor):
+        bias = np.asarray(bias)
     return DenseOp._apply(x, weight, bias)
 
 
