@@ -61,8 +61,8 @@ def dense(x: Any, weight: Any, bias: Any = None) -> Tensor:
         raise ValueError(f"dense: weight must be 2-D (in_features, out_features), got {w.shape}")
     if np.ndim(x.data if isinstance(x, Tensor) else x) == 0:
         raise ValueError("dense: the input must have at least one axis (the features)")
-    if bias is not None and not isinstance(bias, Tensor):
-        bias = np.asarray(bias)
+    if bias is not None and not isinstance(bias, (Tensor, np.ndarray)):
+        bias = np.asarray(bias, dtype=w.dtype)  # Python numbers take the weight's dtype
     return DenseOp._apply(x, weight, bias)
 
 
