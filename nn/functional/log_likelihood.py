@@ -44,6 +44,23 @@ def _subtract_at(d: Any, t: Any, v: Any) -> Any:
     return d
 
 
+def _reduced(loss: np.ndarray, denom: Any, dtype: np.dtype) -> np.ndarray:
+    """The per-row losses ('none', denom None) or their sum over `denom` (1 for 'sum')."""
+    if denom is None:
+        return loss
+    if denom == 0:  # nothing counted (all ignored, or no rows): NaN, as in PyTorch
+        return np.full((), np.nan, dtype)
+    return np.asarray(loss.sum() / denom, dtype=dtype)
+
+
+def _scaled_grad(g: Any, denom: Any) -> Any:
+    """The loss gradient per row: g itself for 'none', g / denom otherwise. With nothing
+    counted the loss is NaN but no row moves it, so the gradient is zero, as in PyTorch."""
+    if denom is None:
+        return g
+    return g * (1.0 / denom if denom else 0.0)
+
+
 class CrossEntropyIndex(Op):
     """Rows x (M, C), class indices t: ℓᵢ = aᵢ(lseᵢ - x[i, tᵢ]) + bᵢ(W·lseᵢ - Σ_c w_c x_ic);
     dx = gᵢ((aᵢ + bᵢW) pᵢ - bᵢw - aᵢ·e_tᵢ), p = softmax(x), lse = ln Σ_c eˣ, W = Σ_c w_c"""
@@ -68,18 +85,12 @@ class CrossEntropyIndex(Op):
         if b is not None:
             loss += b * (wsum * lse - zw)
         ctx.saved = (x, t, e, s, a, b, w, wsum, denom)
-        if denom is None:
-            return loss
-        if denom == 0:  # nothing counted (all ignored): NaN, as in PyTorch
-            return np.full((), np.nan, x.dtype)
-        return np.asarray(loss.sum() / denom, dtype=x.dtype)
+        return _reduced(loss, denom, x.dtype)
 
     @staticmethod
     def backward(ctx: Any, g: Any) -> tuple:
         x, t, e, s, a, b, w, wsum, denom = ctx.saved
-        # Nothing counted (all ignored): the loss is NaN but no row moves it, so the gradient
-        # is zero, as in PyTorch.
-        gi = g if denom is None else g * (1.0 / denom if denom else 0.0)
+        gi = _scaled_grad(g, denom)
         ga = gi if a is None else gi * a
         d = _scaled_softmax(x, e, s, ga if b is None else ga + (gi * b) * wsum)
         if b is not None:
@@ -110,14 +121,12 @@ class CrossEntropyProb(Op):
         z -= lse
         loss = -(_smoothed(t, w, eps, x.shape[1]) * z).sum(axis=1)
         ctx.saved = (x, t, w, eps, denom, m + lse)
-        if denom is None:
-            return loss
-        return np.asarray(loss.sum() / denom, dtype=x.dtype)
+        return _reduced(loss, denom, x.dtype)
 
     @staticmethod
     def backward(ctx: Any, g: Any) -> tuple:
         x, t, w, eps, denom, shift = ctx.saved
-        gi = (g if denom is None else g * (1.0 / denom)).reshape(-1, 1)
+        gi = _scaled_grad(g, denom).reshape(-1, 1)
         gx = gt = None
         if ctx.parents[0] is not None:
             q = _smoothed(t, w, eps, x.shape[1])
@@ -207,7 +216,8 @@ def nll_loss(
     loss = -picked if a is None else picked * -a
     if reduction == "none":
         return loss.reshape(batch_shape(x.shape))
-    if reduction == "sum" or a is None:
-        return loss.sum() if reduction == "sum" else loss.mean()
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return loss.sum() / a.sum()
+    if reduction == "sum":
+        return loss.sum()
+    denom = t.shape[0] if a is None else float(a.sum())
+    # Nothing counted (all ignored, or no rows): NaN, with a zero gradient, as in PyTorch.
+    return loss.sum() * (1.0 / denom) if denom else loss.sum() + np.nan

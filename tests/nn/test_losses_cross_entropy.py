@@ -2,6 +2,7 @@
 the composite log_softmax + nll_loss it replaces, its invariants, dtype and errors."""
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 from typing import Any
 
@@ -193,13 +194,25 @@ def test_backward_twice_with_retain_graph_gives_the_same_gradient() -> None:
     np.testing.assert_allclose(x.grad.data, 2 * first, rtol=1e-15)
 
 
-def test_all_targets_ignored_gives_nan_mean_and_zero_gradient_like_torch() -> None:
+@pytest.mark.parametrize("fn", [F.cross_entropy, F.nll_loss])
+def test_all_targets_ignored_gives_nan_mean_and_zero_gradient_like_torch(fn: Any) -> None:
     x = Tensor(np.zeros((2, 3)), requires_grad=True)
-    y = F.cross_entropy(x, np.array([-100, -100]))
+    y = fn(x, np.array([-100, -100]))
     assert np.isnan(y.item())
     y.backward()
     np.testing.assert_array_equal(x.grad.data, 0.0)
-    assert F.cross_entropy(x, np.array([-100, -100]), reduction="sum").item() == 0
+    assert fn(x, np.array([-100, -100]), reduction="sum").item() == 0
+
+
+@pytest.mark.parametrize("fn", [F.cross_entropy, F.nll_loss])
+def test_empty_batch_mean_is_nan_without_warnings(fn: Any) -> None:
+    x = Tensor(np.zeros((0, 3)), requires_grad=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        y = fn(x, np.zeros(0, dtype=np.int64))
+        y.backward()
+    assert np.isnan(y.item()) and x.grad.shape == (0, 3)
+    assert fn(x, np.zeros(0, dtype=np.int64), reduction="sum").item() == 0
 
 
 def test_errors_name_the_problem_and_the_remedy() -> None:
