@@ -74,6 +74,15 @@ _unary("pow_zero", lambda x: x ** 0, lambda x: x ** 0, torch_fn=lambda x: x ** 0
 _unary("rpow_scalar", lambda x: 2.0 ** x, lambda x: 2.0 ** x, torch_fn=lambda x: 2.0 ** x)
 _unary("neg", lambda x: -x, np.negative, torch_fn=_t("neg"))
 _unary("neg_fn", ag.neg, np.negative, torch_fn=_t("neg"))
+# NumPy operands on the left and NumPy functions on Tensors dispatch to our ops.
+_unary("ndarray_left_mul", lambda x: np.array([2.0]) * x, lambda x: np.array([2.0]) * x,
+       torch_fn=lambda x: torch.tensor([2.0], dtype=torch.float64) * x)
+_unary("ndarray_left_sub", lambda x: np.array([1.5]) - x, lambda x: np.array([1.5]) - x,
+       torch_fn=lambda x: torch.tensor([1.5], dtype=torch.float64) - x)
+_unary("numpy_exp", np.exp, np.exp, torch_fn=_t("exp"))
+ROWS.append(row("numpy_sum", lambda x: np.sum(x, axis=-1), lambda x: np.sum(x, axis=-1), 1,
+                torch=lambda x: torch.sum(x, -1), examples=[((3, 4),), ((2, 1, 3),)],
+                shapes=single(1)))
 
 # -- elementwise functions ---------------------------------------------------------------------
 _unary("exp", ag.exp, np.exp, torch_fn=_t("exp"))
@@ -234,6 +243,10 @@ _TORCH_INDEX = {"getitem_negative_step": lambda x: x.flip(0)[::2, -1]}
 for _name, _index, _shapes, _examples in _INDEXING:
     ROWS.append(row(_name, _index, _index, 1, NONZERO, torch=_TORCH_INDEX.get(_name, _index),
                     examples=_examples, shapes=_shapes))
+
+ROWS.append(row("getitem_tensor_index", lambda x: x[ag.tensor([1, 0, 1])],
+                lambda x: x[np.array([1, 0, 1])], 1, torch=lambda x: x[np.array([1, 0, 1])],
+                examples=_EX, shapes=single(1, at_least={0: 2})))
 
 # -- linear algebra -------------------------------------------------------------------------------
 ROWS += [
