@@ -56,6 +56,9 @@ class _Elementwise(_Loss):
 
     _fn: Any = None
 
+    def __init__(self, reduction: str = "mean") -> None:
+        super().__init__(reduction)
+
     def forward(self, input: Any, target: Any) -> Tensor:
         return type(self)._fn(input, target, reduction=self.reduction)
 

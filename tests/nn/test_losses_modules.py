@@ -90,6 +90,8 @@ def test_unknown_reduction_is_rejected_at_construction() -> None:
     with pytest.raises(ValueError, match="MultiMarginLoss: p must be 1 or 2"):
         L.MultiMarginLoss(p=3)
     assert L.KLDivLoss(reduction="batchmean").reduction == "batchmean"
+    with pytest.raises(TypeError):
+        L.MSELoss(delta=1.0)  # an option the loss does not have is not silently kept
 
 
 # Default construction, next to torch.nn's; each called on (X-like input, target).
