@@ -96,17 +96,22 @@ def test_matches_torch(cfg: Config, reduction: str, dtype: Any) -> None:
         np.testing.assert_allclose(t.grad.data, tt.grad.numpy(), **tol)
 
 
-@pytest.mark.parametrize("cfg", [c for c in CONFIGS if c.shape == (5, 4) or c.probs],
-                         ids=[c.name for c in CONFIGS if c.shape == (5, 4) or c.probs])
-def test_second_derivative_matches_torch(cfg: Config) -> None:
+SECOND_ORDER = [c for c in CONFIGS if c.shape == (5, 4) or c.probs or c.name == "spatial"]
+
+
+@pytest.mark.parametrize("reduction", ["mean", "none"])
+@pytest.mark.parametrize("cfg", SECOND_ORDER, ids=[c.name for c in SECOND_ORDER])
+def test_second_derivative_matches_torch(cfg: Config, reduction: str) -> None:
     torch = pytest.importorskip("torch", reason="PyTorch is the optional reference")
     x0, t0, kw = _build(cfg, seed=2)
     x, tx = Tensor(x0.copy(), requires_grad=True), torch.tensor(x0, requires_grad=True)
-    (g,) = autograd.grad(F.cross_entropy(x, t0, **kw), x, create_graph=True)
+    y = F.cross_entropy(x, t0, reduction=reduction, **kw)
+    w = np.random.default_rng(3).standard_normal(y.shape)
+    (g,) = autograd.grad((y * w).sum(), x, create_graph=True)
     (g * g * g).sum().backward()
-    loss = torch.nn.functional.cross_entropy(tx, torch.tensor(t0),
+    loss = torch.nn.functional.cross_entropy(tx, torch.tensor(t0), reduction=reduction,
                                              **_torch_kw(torch, kw, tx.dtype))
-    (tg,) = torch.autograd.grad(loss, tx, create_graph=True)
+    (tg,) = torch.autograd.grad((loss * torch.tensor(w)).sum(), tx, create_graph=True)
     (tg * tg * tg).sum().backward()
     np.testing.assert_allclose(g.data, tg.detach().numpy(), rtol=1e-10, atol=1e-13)
     np.testing.assert_allclose(x.grad.data, tx.grad.numpy(), rtol=1e-9, atol=1e-13)
