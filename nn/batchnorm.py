@@ -91,8 +91,10 @@ def _values_per_channel(shape: tuple, who: str) -> int:
 def batch_norm(x: Any, running_mean: Any, running_var: Any, weight: Any = None,
                bias: Any = None, training: bool = False, momentum: float | None = 0.1,
                eps: float = 1e-5, num_batches_tracked: int = 0) -> Tensor:
-    """Batch normalisation as PyTorch's `F.batch_norm`; running stats (ndarrays or Tensors,
-    or None) are updated in place in training, each as a new array."""
+    """Batch normalisation as PyTorch's `F.batch_norm`. In training the running statistics
+    (Tensors, ndarrays, or None to skip) are blended with the batch's: a Tensor gets a new
+    `.data` array, an ndarray is overwritten. `momentum=None` means a cumulative average over
+    `num_batches_tracked` batches (this one included)."""
     if not isinstance(x, Tensor):
         x = Tensor(x)
     axes = _axes(x, "batch_norm")
@@ -103,6 +105,11 @@ def batch_norm(x: Any, running_mean: Any, running_var: Any, weight: Any = None,
         centred = data - mean
         var = np.square(centred).mean(axis=axes, keepdims=True)
         if running_mean is not None:
+            if momentum is None and num_batches_tracked < 1:
+                raise ValueError(
+                    "batch_norm: momentum=None (a cumulative average) needs "
+                    f"num_batches_tracked >= 1 counting this batch, got {num_batches_tracked}"
+                )
             m = 1.0 / num_batches_tracked if momentum is None else momentum
             _blend(running_mean, mean.reshape(-1), m)
             _blend(running_var, var.reshape(-1) * (n / (n - 1)), m)

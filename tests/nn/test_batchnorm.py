@@ -184,3 +184,8 @@ def test_errors_name_layer_shape_and_remedy():
     assert bn.num_batches_tracked.item() == 0 and np.all(bn.running_var.data == 1)
     bn.eval()
     assert bn(Tensor(np.zeros((1, 3), np.float32))).shape == (1, 3)
+    with pytest.raises(ValueError, match="momentum=None.*num_batches_tracked >= 1"):
+        batch_norm(Tensor(np.ones((2, 3))), np.zeros(3), np.ones(3), training=True,
+                   momentum=None)
+    with pytest.raises(ValueError, match="eval mode needs running_mean"):
+        batch_norm(Tensor(np.ones((2, 3))), None, None, training=False)
