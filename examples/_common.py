@@ -12,9 +12,15 @@ import time
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Sequence, TypeVar
 
-import numpy as np
+# The examples multiply small matrices, where BLAS threads cost more in hand-offs than they
+# save, and stall badly when the machine is busy: one thread unless the user chose otherwise.
+# Read when NumPy loads its BLAS, so scripts import this module before NumPy.
+for _name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_name, "1")
 
-import autograd
+import numpy as np  # noqa: E402  (after the thread limits above)
+
+import autograd  # noqa: E402
 
 T = TypeVar("T")
 
@@ -100,6 +106,16 @@ class Progress:
             sys.stderr.write("\r" + self._line(now))
             sys.stderr.flush()
 
+    def write(self, text: str) -> None:
+        """Print a line on stdout without garbling the bar (it is redrawn below the line)."""
+        if self.interactive:
+            sys.stderr.write("\r\033[K")
+            sys.stderr.flush()
+        print(text, flush=True)
+        if self.interactive:
+            sys.stderr.write(self._line(time.perf_counter()))
+            sys.stderr.flush()
+
     def _line(self, now: float) -> str:
         done = int(self.width * self.count / self.total)
         bar = "#" * done + "." * (self.width - done)
@@ -157,7 +173,3 @@ def smooth(values: Sequence[float], window: int) -> np.ndarray:
     kernel = np.ones(min(window, len(v)))
     return np.convolve(v, kernel, "same") / np.convolve(np.ones_like(v), kernel, "same")
 
-
-def env_flag(name: str) -> bool:
-    """True when the environment variable is set to something other than '', '0' or 'no'."""
-    return os.environ.get(name, "").lower() not in ("", "0", "no", "false")

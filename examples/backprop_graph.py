@@ -12,8 +12,10 @@ import argparse
 import shutil
 import subprocess
 
-import autograd as ag
+# _common first: it limits BLAS threads, which must happen before NumPy loads.
 from _common import make_parser, print_table, result, setup
+
+import autograd as ag
 
 
 def values_dot(w: ag.Tensor, x: ag.Tensor, b: ag.Tensor, wx: ag.Tensor, f: ag.Tensor) -> str:

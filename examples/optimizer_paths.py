@@ -10,11 +10,13 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
+# _common first: it limits BLAS threads, which must happen before NumPy loads.
+from _common import make_parser, print_table, pyplot, result, save_figure, setup
+
 import numpy as np
 
 import autograd as ag
 import optim
-from _common import make_parser, print_table, pyplot, result, save_figure, setup
 
 START = (-7.0, 2.0)
 
