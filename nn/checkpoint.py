@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import math
 import os
-import tempfile
+import secrets
 import zipfile
 from typing import Any
 
@@ -25,8 +25,6 @@ __all__ = ["save", "load", "CheckpointError"]
 _FORMAT = "scratchgrad-checkpoint"
 _VERSION = 1
 _MANIFEST = "__manifest__"
-_UMASK = os.umask(0)
-os.umask(_UMASK)
 
 
 class CheckpointError(ValueError):
@@ -85,24 +83,33 @@ def save(state: Any, path: str | os.PathLike) -> None:
     text = json.dumps(manifest, allow_nan=False).encode("utf-8")
     arrays[_MANIFEST] = np.frombuffer(text, dtype=np.uint8)
     directory = os.path.dirname(os.path.abspath(path))
-    try:
-        fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{os.path.basename(path)}.",
-                                   suffix=".tmp")
-    except FileNotFoundError:
+    if not os.path.isdir(directory):
         raise FileNotFoundError(
             f"nn.save: the directory {directory!r} for {path!r} does not exist; create it first"
-        ) from None
+        )
+    fd, tmp = _create_temp(directory, os.path.basename(path))
     try:
         with os.fdopen(fd, "wb") as f:
             np.savez(f, **arrays)
             f.flush()
             os.fsync(f.fileno())
-        os.chmod(tmp, 0o666 & ~_UMASK)
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):
             os.unlink(tmp)
         raise
+
+
+def _create_temp(directory: str, name: str) -> tuple[int, str]:
+    """A new file next to the target (so the rename stays on one filesystem), created with
+    mode 0o666 so that the user's umask sets its permissions as for any other new file."""
+    while True:
+        tmp = os.path.join(directory, f".{name}.{secrets.token_hex(6)}.tmp")
+        try:
+            flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)  # Windows
+            return os.open(tmp, flags, 0o666), tmp
+        except FileExistsError:
+            continue
 
 
 def _decode(node: Any, arrays: dict, path: str) -> Any:
