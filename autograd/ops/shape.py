@@ -40,6 +40,8 @@ class Transpose(Op):
     def forward(ctx: Any, x: Any, axes: Any) -> Any:
         if axes is None:
             axes = tuple(range(x.ndim - 1, -1, -1))
+        else:  # the inverse permutation below needs axes counted from the front
+            axes = tuple(int(a) % x.ndim for a in axes) if x.ndim else tuple(axes)
         ctx.saved = (tuple(int(i) for i in np.argsort(axes)),)
         return x.transpose(axes)
 
