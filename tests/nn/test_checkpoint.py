@@ -73,6 +73,9 @@ def test_round_trip_model_optimizer_scheduler_and_rng_state(tmp_path):
     np.testing.assert_array_equal(model(x).data, restored(x).data)
     autograd.set_rng_state(loaded["rng"])  # the restored RNG state is usable as is
     assert os.listdir(tmp_path) == ["ckpt.npz"]
+    umask = os.umask(0)
+    os.umask(umask)
+    assert os.stat(path).st_mode & 0o777 == 0o666 & ~umask  # as any new file, not 0o600
 
 
 def test_training_resumes_identically_with_optim(tmp_path):
