@@ -14,11 +14,12 @@ def normalize_axis(axis: Any, ndim: int, op: str) -> tuple[int, ...] | None:
     out = []
     for a in axes:
         a = int(a)
-        if not -ndim <= a < max(ndim, 1) or (ndim == 0 and a not in (0, -1)):
+        if not -ndim <= a < ndim:  # a 0-d tensor has no axis to name, as in NumPy
             raise np.exceptions.AxisError(
-                f"{op}: axis {a} is out of range for a tensor with {ndim} dimensions"
+                f"{op}: axis {a} is out of range for a tensor with {ndim} dimensions "
+                f"(valid: {-ndim}..{ndim - 1}, or None for all)"
             )
-        out.append(a % ndim if ndim else 0)
+        out.append(a % ndim)
     if len(set(out)) != len(out):
         raise ValueError(f"{op}: axis {axis} names the same axis twice (ndim {ndim})")
     return tuple(sorted(out))
