@@ -15,9 +15,10 @@ def normalize_axis(axis: Any, ndim: int, op: str) -> tuple[int, ...] | None:
     for a in axes:
         a = int(a)
         if not -ndim <= a < ndim:  # a 0-d tensor has no axis to name, as in NumPy
+            valid = f"{-ndim}..{ndim - 1}, or None" if ndim else "only None"
             raise np.exceptions.AxisError(
                 f"{op}: axis {a} is out of range for a tensor with {ndim} dimensions "
-                f"(valid: {-ndim}..{ndim - 1}, or None for all)"
+                f"(valid: {valid})"
             )
         out.append(a % ndim)
     if len(set(out)) != len(out):
