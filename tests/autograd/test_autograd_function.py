@@ -236,3 +236,41 @@ def test_detect_anomaly_allows_ops_without_grad() -> None:
     with ag.detect_anomaly():
         y = ag.exp(Tensor(np.ones(2)))
     np.testing.assert_allclose(y.data, np.e)
+
+
+class _TransposeForgotten(ag.Function):
+    """Transposes in forward but returns the gradient untransposed: a wrong shape."""
+
+    @staticmethod
+    def forward(ctx, x):
+        return x.T.copy()
+
+    @staticmethod
+    def backward(ctx, g):
+        return g
+
+
+class _WrongSize(ag.Function):
+    @staticmethod
+    def forward(ctx, x):
+        return x * 2
+
+    @staticmethod
+    def backward(ctx, g):
+        return np.ones(g.size + 1)
+
+
+def test_backward_of_the_wrong_size_is_an_error() -> None:
+    with pytest.raises(RuntimeError, match=r"_WrongSize.*\(7,\).*\(2, 3\)"):
+        _WrongSize.apply(leaf(np.ones((2, 3)))).backward(np.ones((2, 3)))
+
+
+@pytest.mark.xfail(strict=True, raises=pytest.fail.Exception, reason=(
+    "engine bug: unbroadcast reshapes any gradient with the right number of elements to the "
+    "input's shape, so a (3, 2) gradient for a (2, 3) input is silently scrambled instead of "
+    "reported (autograd/engine.py)"))
+def test_backward_of_the_wrong_shape_is_an_error() -> None:
+    x = leaf(np.arange(6.0).reshape(2, 3))
+    y = _TransposeForgotten.apply(x)
+    with pytest.raises(RuntimeError, match=r"_TransposeForgotten.*\(3, 2\).*\(2, 3\)"):
+        y.backward(np.arange(6.0).reshape(3, 2))
