@@ -6,6 +6,7 @@ running_var + m σ²_B n / (n - 1) (unbiased). Eval: the running statistics repl
 """
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -79,7 +80,7 @@ def _axes(x: Any, who: str, num_features: int | None = None) -> tuple:
 
 
 def _values_per_channel(shape: tuple, who: str) -> int:
-    n = int(np.prod(shape)) // shape[1]
+    n = math.prod(shape) // shape[1]
     if n <= 1:
         raise ValueError(
             f"{who}: expected more than 1 value per channel when training, got input of shape "

@@ -5,6 +5,7 @@ Affine layer of the course notes does (an exception to PyTorch's (out, in) layou
 """
 from __future__ import annotations
 
+import math
 from typing import Any, Callable
 
 import numpy as np
@@ -154,7 +155,7 @@ def keep_mask(shape: tuple, p: float, dtype: Any) -> np.ndarray:
     if p == 1.0:
         return np.zeros(shape, dtype)
     rng = default_generator()
-    n = int(np.prod(shape))
+    n = math.prod(shape)
     if p == 0.5:
         bits = np.frombuffer(rng.bytes((n + 7) // 8), dtype=np.uint8)
         keep = np.unpackbits(bits, count=n).reshape(shape)
