@@ -64,6 +64,11 @@ def dense(x: Any, weight: Any, bias: Any = None) -> Tensor:
         raise ValueError("dense: the input must have at least one axis (the features)")
     if bias is not None and not isinstance(bias, (Tensor, np.ndarray)):
         bias = np.asarray(bias, dtype=w.dtype)  # Python numbers take the weight's dtype
+    if bias is not None and np.shape(bias) not in ((), (w.shape[1],)):
+        raise ValueError(
+            f"dense: bias of shape {np.shape(bias)} does not match a weight of shape "
+            f"{w.shape}; it needs shape ({w.shape[1]},)"
+        )
     return DenseOp._apply(x, weight, bias)
 
 

@@ -108,6 +108,10 @@ def test_dense_no_grad_records_nothing_and_input_grad_skipped():
 def test_dense_errors_name_layer_and_shapes():
     with pytest.raises(ValueError, match=r"Dense: input of shape \(2, 4\).*\(3, 2\).*3 feat"):
         nn.Dense(3, 2)(Tensor(np.ones((2, 4), np.float32)))
+    with pytest.raises(ValueError, match=r"dense: bias of shape \(3,\).*needs shape \(2,\)"):
+        dense(Tensor(np.ones((2, 3))), np.ones((3, 2)), np.ones(3))
+    with pytest.raises(ValueError, match="weight must be 2-D"):
+        dense(Tensor(np.ones((2, 3))), np.ones(3))
     with pytest.raises(ValueError, match="out_features must be a positive int"):
         nn.Dense(3, 0)
     with pytest.raises(ValueError, match="unknown weight_init 'glorot'"):
