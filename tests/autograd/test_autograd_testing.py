@@ -131,3 +131,9 @@ def test_assert_grad_close_names_input_element_and_values() -> None:
     analytic, numerical = (float(s.split()[0].rstrip(")").split("(")[-1])
                            for s in message.split("analytic ")[1].split(" vs numerical "))
     assert analytic == pytest.approx(numerical * 5 / 4, rel=1e-6)
+
+
+@given(testing.tensors(shape=testing.shapes(max_dims=2, max_side=3), min_value=0.1,
+                       max_value=2))
+def test_module_docstring_example(x: Tensor) -> None:
+    testing.assert_grad_close(ag.log, x)
