@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 
 from .engine import _accumulate_leaf, _add_pending, _call_backward, _checked_unbroadcast
-from .engine import _fill_missing, _give_retained
+from .engine import _fill_missing, hand_out
 from .function import Op
 from .grad_mode import STATE
 from .tensor import Tensor, _make
@@ -72,11 +72,10 @@ def run_differentiable(
             fn = ready.pop()
             visited.append(fn)
             g = pending.pop(fn)
-            if fn._retained is not None:
-                _give_retained(fn, g)
-            if capture is not None and fn in capture[0]:
-                for i in capture[0][fn]:
-                    capture[1][i] = g
+            if fn._nout != 1:
+                g = _fill_missing(fn, g)
+            if fn._retained is not None or (capture is not None and fn in capture[0]):
+                hand_out(fn, g, capture, True)
             grads = _backward_tensors(fn, g, outputs.get(fn))
             for p, gi in zip(fn.parents, grads):
                 if p is None or gi is None:
@@ -117,7 +116,16 @@ def _backward_tensors(fn: Any, g: Any, out: Tensor | None) -> tuple:
             raise RuntimeError(_freed_message(fn))
         fn.saved = _as_tensors(fn, out)
         try:
-            return _call_backward(fn, _fill_missing(fn, g))
+            return _call_backward(fn, g)
+        except FloatingPointError as e:
+            if not STATE.anomaly:
+                raise
+            # The op that failed ran inside this node's backward formula: name the node.
+            shapes = [p.shape for p in fn.parents if p is not None]
+            raise FloatingPointError(
+                f"anomaly: {fn.name} backward (input shapes {shapes}) failed in an op of its "
+                f"formula: {e}"
+            ) from None
         finally:
             fn.saved = saved
     # A custom op: run its backward on arrays, then mark the results as not differentiable.
@@ -126,7 +134,7 @@ def _backward_tensors(fn: Any, g: Any, out: Tensor | None) -> tuple:
     else:
         arrays = g.data
     with _no_grad():
-        grads = _call_backward(fn, _fill_missing(fn, arrays))
+        grads = _call_backward(fn, arrays)
     name = fn.name
     # Tie each result to an input, so that differentiating it again reaches the error below.
     link = next(p for p in fn.parents if p is not None)

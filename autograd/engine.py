@@ -16,21 +16,25 @@ from .tensor import Tensor, _make
 
 
 def unbroadcast(grad: Any, shape: tuple[int, ...]) -> Any:
-    """Sum `grad` over the axes that broadcasting added or stretched, giving `shape`."""
+    """Sum `grad` over the axes that broadcasting added or stretched, giving `shape`.
+
+    Raises ValueError when `grad`'s shape is not a broadcast of `shape`.
+    """
     gshape = grad.shape
     if gshape == shape:
         return grad
     lead = len(gshape) - len(shape)
     if lead < 0:
-        return grad.reshape(shape)  # only valid when sizes agree; checked by the caller
-    axes = tuple(range(lead)) + tuple(
-        lead + i for i, n in enumerate(shape) if n == 1 and gshape[lead + i] != 1
-    )
-    if axes:
-        grad = grad.sum(axis=axes, keepdims=True)
-    if grad.shape != shape:
-        grad = grad.reshape(shape)
-    return grad
+        raise ValueError(f"gradient shape {gshape} has fewer axes than {shape}")
+    axes = list(range(lead))
+    for i, n in enumerate(shape):
+        gn = gshape[lead + i]
+        if n != gn:
+            if n != 1:
+                raise ValueError(f"gradient shape {gshape} is not a broadcast of {shape}")
+            axes.append(lead + i)
+    grad = grad.sum(axis=tuple(axes), keepdims=True)
+    return grad.reshape(shape) if lead else grad
 
 
 def _checked_unbroadcast(grad: Any, shape: tuple[int, ...], fn: Any) -> Any:
@@ -38,7 +42,7 @@ def _checked_unbroadcast(grad: Any, shape: tuple[int, ...], fn: Any) -> Any:
         out = unbroadcast(grad, shape)
     except ValueError:
         out = None
-    if out is None or out.shape != shape:
+    if out is None:
         raise RuntimeError(
             f"{fn.name}.backward returned a gradient of shape {grad.shape} for an input of "
             f"shape {shape}; the shapes cannot be reconciled by undoing broadcasting"
@@ -140,10 +144,15 @@ def grad(
             raise RuntimeError("grad(): an output does not require grad")
         roots.append(o)
         seeds.append(_root_grad(o, go, create_graph))
+    # Leaves are captured by identity as their gradients arrive; non-leaves as (input index,
+    # output index) when their node's complete gradient is ready.
     capture: dict = {}
     for i, t in enumerate(ins):
-        key = id(t) if t.grad_fn is None else t.grad_fn
-        capture.setdefault(key, []).append(i)
+        if t.grad_fn is None:
+            capture.setdefault(id(t), []).append(i)
+        else:
+            oidx = t._oidx if t.grad_fn._nout != 1 else None
+            capture.setdefault(t.grad_fn, []).append((i, oidx))
     results: list = [None] * len(ins)
     # A leaf that is itself an output gets its seed directly.
     for o, s in zip(roots, seeds):
@@ -163,10 +172,10 @@ def grad(
                     "outputs; pass allow_unused=True to get None for it"
                 )
             out.append(None)
-        elif isinstance(r, Tensor):
-            out.append(r)
         else:
-            out.append(_make(r, None))
+            if r.dtype != ins[i].dtype:
+                r = r.astype(ins[i].dtype)
+            out.append(r if isinstance(r, Tensor) else _make(r, None))
     return tuple(out)
 
 
@@ -174,6 +183,8 @@ def _accumulate_leaf(t: Tensor, g: Any, create_graph: bool) -> None:
     if create_graph:
         if not isinstance(g, Tensor):
             g = _make(g, None)
+        if g.dtype != t.data.dtype:
+            g = g.astype(t.data.dtype)
         t.grad = g if t.grad is None else t.grad + g
         return
     if g.dtype != t.data.dtype:
@@ -253,19 +264,19 @@ def _run_fast(ready: list, deps: dict, pending: dict, retain_graph: bool, captur
     anomaly = STATE.anomaly
     while stack:
         fn, g = stack.pop()
-        if fn._retained is not None:
-            _give_retained(fn, g)
-        if capture is not None and fn in capture[0]:
-            for i in capture[0][fn]:
-                capture[1][i] = np.array(g)
+        if fn._nout != 1:
+            g = _fill_missing(fn, g)
+        if fn._retained is not None or (capture is not None and fn in capture[0]):
+            hand_out(fn, g, capture, False)
         if fn._nout == 1 and fn._builtin:
             grads = fn.backward(fn, g)
             if anomaly:
                 from .function import _check_finite
 
-                _check_finite(fn.name, "backward", grads, [p for p in fn.parents if p])
+                _check_finite(fn.name, "backward", grads,
+                              [p for p in fn.parents if p is not None])
         else:
-            grads = _call_backward(fn, _fill_missing(fn, g))
+            grads = _call_backward(fn, g)
         parents = fn.parents
         if not retain_graph:
             fn.parents = None
@@ -313,11 +324,20 @@ def _fill_missing(fn: Any, g: Any) -> Any:
     return [np.zeros(s, d) if x is None else x for x, (s, d) in zip(g, fn._ometa)]
 
 
-def _give_retained(fn: Any, g: Any) -> None:
-    t = fn._retained()
-    if t is None:
-        return
-    if isinstance(g, list):
-        return
-    gi = g if isinstance(g, Tensor) else _make(np.array(g, dtype=t.data.dtype), None)
-    t.grad = gi if t.grad is None else t.grad + gi
+def hand_out(fn: Any, g: Any, capture: Any, create_graph: bool) -> None:
+    """Give a node's complete output gradient to the tensors that asked for it: those that
+    called retain_grad(), and the non-leaf inputs of grad()."""
+    for ref in fn._retained or ():
+        t = ref()
+        if t is None:
+            continue
+        gi = g if fn._nout == 1 else g[t._oidx]
+        if not create_graph:
+            gi = _make(np.array(gi, dtype=t.data.dtype), None)
+        elif not isinstance(gi, Tensor):
+            gi = _make(gi, None)
+        t.grad = gi if t.grad is None else t.grad + gi
+    if capture is not None:
+        for i, oidx in capture[0].get(fn, ()):
+            gi = g if oidx is None else g[oidx]
+            capture[1][i] = gi if create_graph else np.array(gi)

@@ -108,27 +108,46 @@ def _make_apply(cls: type) -> Any:
     state = STATE
     name = cls.__name__
 
-    def finish(ctx: Any, out: Any, parents: Any) -> Any:
-        # Rare cases: anomaly checks and several outputs.
+    def finish(ctx: Any, out: Any, parents: Any, arrays: Any) -> Any:
+        # Rare cases: anomaly checks, several outputs, custom ops.
         if state.anomaly:
-            _check_finite(name, "forward", out, [p for p in parents if p is not None])
-        if type(out) is tuple:
-            if parents is None:
+            _check_finite(name, "forward", out, arrays)
+        if parents is None:
+            if type(out) is tuple:
                 return tuple(_make(o, None) for o in out)
-            ctx.parents = parents
-            ctx._retained = None
+            return _make(out, None)
+        ctx.parents = parents
+        ctx._retained = None
+        if type(out) is tuple:
             ctx._nout = len(out)
             ctx._ometa = [(np.shape(o), np.asarray(o).dtype) for o in out]
             outs = tuple(_make(o, ctx) for o in out)
             for i, t in enumerate(outs):
                 t._oidx = i
             return outs
-        if parents is None:
-            return _make(out, None)
-        ctx.parents = parents
-        ctx._retained = None
         ctx._nout = 1
         return _make(out, ctx)
+
+    if not cls._builtin:
+        def apply_custom(*args: Any, **kwargs: Any) -> Any:
+            # A custom op may read ctx.needs_input_grad in forward: parents come first here.
+            arrays = [a.data if isinstance(a, Tensor) else a for a in args]
+            parents = tuple(
+                a if isinstance(a, Tensor) and a.requires_grad else None for a in args
+            )
+            record = state.enabled and any(p is not None for p in parents)
+            ctx = new(cls)
+            ctx.saved = ()
+            ctx.parents = parents if record else (None,) * len(args)
+            ctx._retained = None
+            ctx._nout = 1
+            out = forward(ctx, *arrays, **kwargs)
+            return finish(ctx, out, parents if record else None, arrays)
+
+        apply_custom.__name__ = cls.__name__
+        apply_custom.__qualname__ = f"{cls.__name__}.apply"
+        apply_custom.__doc__ = cls.__doc__
+        return apply_custom
 
     def apply(*args: Any, **kwargs: Any) -> Any:
         n = len(args)
@@ -193,7 +212,7 @@ def _make_apply(cls: type) -> Any:
                 t.grad_fn = ctx
                 t.requires_grad = True
             return t
-        return finish(ctx, out, parents)
+        return finish(ctx, out, parents, [a.data if isinstance(a, Tensor) else a for a in args])
 
     apply.__name__ = cls.__name__
     apply.__qualname__ = f"{cls.__name__}.apply"

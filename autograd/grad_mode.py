@@ -27,6 +27,12 @@ class _GradMode:
 
     mode = True
 
+    def __new__(cls, *args: Any) -> Any:
+        # `@no_grad` (bare) as well as `@no_grad()` and `with no_grad():`.
+        if cls is not set_grad_enabled and len(args) == 1 and callable(args[0]):
+            return cls()(args[0])
+        return super().__new__(cls)
+
     def __init__(self) -> None:
         self._prev: list[bool] = []
 

@@ -88,7 +88,11 @@ class Tensor:
             if not self.requires_grad:
                 raise RuntimeError("retain_grad() on a tensor that does not require grad")
             return
-        self.grad_fn._retained = _weakref(self)
+        fn = self.grad_fn
+        if fn._retained is None:
+            fn._retained = []
+        if not any(r() is self for r in fn._retained):
+            fn._retained.append(_weakref(self))
 
     def detach(self) -> "Tensor":
         """The same data (a view sharing memory), cut from the graph."""

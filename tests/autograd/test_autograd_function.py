@@ -100,9 +100,6 @@ class _ReadsNeedsInputGradInForward(ag.Function):
         return g, None
 
 
-@pytest.mark.xfail(strict=True, raises=AttributeError, reason=(
-    "engine bug: ctx.needs_input_grad reads ctx.parents, which apply() sets only after "
-    "forward has returned (autograd/function.py)"))
 def test_needs_input_grad_inside_forward() -> None:
     y = _ReadsNeedsInputGradInForward.apply(leaf([1.0]), Tensor(np.array([2.0])))
     assert y.grad_fn.flags == (True, False)
@@ -204,10 +201,6 @@ def test_detect_anomaly_names_first_backward_op_of_single_elements() -> None:
     assert "Div" in message and "backward" in message and "(1,)" in message
 
 
-@pytest.mark.xfail(strict=True, raises=TypeError, reason=(
-    "engine bug: with anomaly checks on, apply() iterates `parents`, which is None when no "
-    "input requires grad, as for constants inside a create_graph backward "
-    "(autograd/function.py)"))
 def test_detect_anomaly_names_first_backward_op_with_create_graph() -> None:
     x = leaf(np.zeros((2, 3)))
     with ag.detect_anomaly(), np.errstate(all="ignore"):
@@ -218,9 +211,6 @@ def test_detect_anomaly_names_first_backward_op_with_create_graph() -> None:
     assert "Sqrt" in message and "backward" in message and "(2, 3)" in message
 
 
-@pytest.mark.xfail(strict=True, raises=ValueError, reason=(
-    "engine bug: the fast backward walk filters parents with `if p`, which calls bool() on "
-    "a Tensor (ambiguous for several elements) (autograd/engine.py)"))
 def test_detect_anomaly_names_first_backward_op() -> None:
     x = leaf(np.zeros((2, 3)))
     with ag.detect_anomaly(), np.errstate(all="ignore"):
@@ -229,9 +219,6 @@ def test_detect_anomaly_names_first_backward_op() -> None:
             loss.backward()
 
 
-@pytest.mark.xfail(strict=True, raises=TypeError, reason=(
-    "engine bug: with anomaly checks on, apply() iterates `parents`, which is None when no "
-    "input requires grad (autograd/function.py)"))
 def test_detect_anomaly_allows_ops_without_grad() -> None:
     with ag.detect_anomaly():
         y = ag.exp(Tensor(np.ones(2)))
@@ -265,10 +252,6 @@ def test_backward_of_the_wrong_size_is_an_error() -> None:
         _WrongSize.apply(leaf(np.ones((2, 3)))).backward(np.ones((2, 3)))
 
 
-@pytest.mark.xfail(strict=True, raises=pytest.fail.Exception, reason=(
-    "engine bug: unbroadcast reshapes any gradient with the right number of elements to the "
-    "input's shape, so a (3, 2) gradient for a (2, 3) input is silently scrambled instead of "
-    "reported (autograd/engine.py)"))
 def test_backward_of_the_wrong_shape_is_an_error() -> None:
     x = leaf(np.arange(6.0).reshape(2, 3))
     y = _TransposeForgotten.apply(x)

@@ -186,10 +186,6 @@ def test_mlp_second_derivatives_match_pytorch() -> None:
 
 
 # -- known engine bugs: these turn into failures once fixed ------------------------------------
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-    "engine bug: grad() keys captured gradients by node, not by output index, so each "
-    "output of a multi-output op gets the whole list of its node's gradients "
-    "(autograd/engine.py)"))
 def test_grad_with_respect_to_outputs_of_one_multi_output_op() -> None:
     x = leaf(np.arange(4.0))
     first, second = ag.split(x, 2)
@@ -198,9 +194,6 @@ def test_grad_with_respect_to_outputs_of_one_multi_output_op() -> None:
     np.testing.assert_allclose(g2.data, [3.0, 3.0])
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-    "engine bug: retain_grad() on an output of a multi-output op leaves .grad None (the "
-    "retained-gradient hand-off skips nodes with several outputs) (autograd/engine.py)"))
 def test_retain_grad_on_an_output_of_a_multi_output_op() -> None:
     x = leaf(np.arange(4.0))
     first, second = ag.split(x, 2)
@@ -211,10 +204,6 @@ def test_retain_grad_on_an_output_of_a_multi_output_op() -> None:
 
 
 @pytest.mark.parametrize("how", ["grad", "grad create_graph", "backward create_graph"])
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-    "engine bug: gradients returned by grad(), and .grad after backward(create_graph=True), "
-    "keep the promoted dtype (float64) of a float32 input; only plain backward() casts "
-    "(autograd/engine.py, autograd/create_graph.py)"))
 def test_gradients_have_the_input_dtype(how: str) -> None:
     x = Tensor(np.array([1.0, 2.0], dtype=np.float32), requires_grad=True)
     loss = (x * np.array([1.0, 2.0])).sum()  # float64: NumPy promotes

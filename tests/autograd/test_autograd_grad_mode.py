@@ -93,9 +93,6 @@ def test_grad_mode_is_per_thread() -> None:
     assert seen["fresh"] is True
 
 
-@pytest.mark.xfail(strict=True, raises=TypeError, reason=(
-    "engine bug: no_grad/enable_grad take no function argument, so the bare decorator form "
-    "`@no_grad` (which PyTorch accepts) fails (autograd/grad_mode.py)"))
 def test_bare_decorators() -> None:
     x = Tensor([1.0], requires_grad=True)
 
