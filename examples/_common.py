@@ -35,7 +35,7 @@ def make_parser(description: str, default_seed: int = 0) -> argparse.ArgumentPar
                         help="a small version of the experiment (seconds, not minutes)")
     parser.add_argument("--out", type=Path, default=None,
                         help="folder for plots and other files "
-                             "(default: examples-output/<script name>)")
+                             "(default: out/<script name>)")
     parser.add_argument("--seed", type=int, default=default_seed,
                         help="random seed; the same seed gives the same run")
     return parser
@@ -45,7 +45,7 @@ def setup(args: argparse.Namespace, script: str) -> Path:
     """Seed every generator from --seed and create the output folder; return it."""
     np.random.seed(args.seed)
     autograd.manual_seed(args.seed)
-    out = args.out if args.out is not None else Path("examples-output") / Path(script).stem
+    out = args.out if args.out is not None else Path("out") / Path(script).stem
     out.mkdir(parents=True, exist_ok=True)
     return out
 

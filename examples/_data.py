@@ -95,12 +95,12 @@ def load(args: argparse.Namespace, test_fraction: float = 0.2) -> Dataset:
     name = "mnist" if args.data_dir is not None or args.download else args.dataset
     if name == "mnist":
         folder = args.data_dir
-        if args.download:
-            folder = mnist_idx.download(folder or Path.home() / ".cache" / "scratchgrad")
-        if folder is None:
+        if folder is None and not args.download:
             raise SystemExit("--dataset mnist needs --data-dir DIR (the folder with the IDX "
                              "files) or --download")
         try:
+            if args.download:
+                folder = mnist_idx.download(folder or Path.home() / ".cache" / "scratchgrad")
             (xa, ya), (xb, yb) = mnist_idx.load(folder)
         except mnist_idx.IdxError as exc:
             raise SystemExit(f"error: {exc}") from None

@@ -70,10 +70,10 @@ def main() -> None:
     args = parse_args()
     out = setup(args, __file__)
     folder = args.data_dir
-    if args.download is not None:
-        folder = mnist_idx.download(folder or Path.home() / ".cache" / "scratchgrad",
-                                    args.download)
     try:
+        if args.download is not None:
+            folder = mnist_idx.download(folder or Path.home() / ".cache" / "scratchgrad",
+                                        args.download)
         (train_images, train_labels), (test_images, test_labels) = mnist_idx.load(folder)
     except mnist_idx.IdxError as exc:
         raise SystemExit(f"error: {exc}") from None

@@ -154,9 +154,15 @@ def download(cache_dir: str | Path, dataset: str = "mnist") -> Path:
             continue
         print(f"downloading {base_url}{name}")
         partial = target.with_suffix(".part")
-        with urllib.request.urlopen(base_url + name, timeout=60) as response, \
-                open(partial, "wb") as f:
-            shutil.copyfileobj(response, f)
+        try:
+            with urllib.request.urlopen(base_url + name, timeout=60) as response, \
+                    open(partial, "wb") as f:
+                shutil.copyfileobj(response, f)
+        except OSError as exc:  # URLError, timeouts and refused connections are OSErrors
+            partial.unlink(missing_ok=True)
+            raise IdxError(f"could not download {base_url}{name} ({exc}); without the "
+                           "network, copy the four files into a folder and pass it as "
+                           "--data-dir") from None
         actual = sha256(partial)
         if actual != expected:
             partial.unlink()

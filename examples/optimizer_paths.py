@@ -56,11 +56,13 @@ def plot(paths: dict[str, np.ndarray], out_path: Any) -> None:
     xs, ys = np.meshgrid(np.linspace(-10, 10, 200), np.linspace(-5, 5, 200))
     zs = xs ** 2 / 20 + ys ** 2
     fig, axes = plt.subplots(2, 3, figsize=(12, 6.5), sharex=True, sharey=True)
+    rates = {name: opts["lr"] for name, _, opts in OPTIMIZERS}
     for ax, (name, path) in zip(axes.flat, paths.items()):
         ax.contour(xs, ys, zs, levels=np.geomspace(0.05, 25, 12), colors="0.75", linewidths=0.8)
         ax.plot(path[:, 0], path[:, 1], "o-", color="tab:red", markersize=3, linewidth=1)
         ax.plot(0, 0, "+", color="black", markersize=10)
-        ax.set_title(name)
+        ax.set_title(f"{name} (lr {rates[name]:g})")
+        ax.set_xticks([-10, -5, 0, 5, 10])
         ax.set_xlim(-10, 10)
         ax.set_ylim(-5, 5)
     fig.suptitle("f(x, y) = x²/20 + y² from (-7, 2)")

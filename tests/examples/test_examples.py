@@ -212,3 +212,10 @@ def test_mnist_needs_its_files(tmp_path):
                           capture_output=True, text=True, timeout=120)
     assert proc.returncode == 1 and "error:" in proc.stderr
     assert "no file train-images-idx3-ubyte" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_compare_inits_on_mnist_files(run_example, mnist_dir):
+    run = run_example("compare_inits.py", "--data-dir", str(mnist_dir), "--iterations", "100")
+    assert "mnist: 400 training and 100 test samples, 784 features" in run.stdout
+    small, he = run.result(init="std0.01"), run.result(init="He")
+    assert float(he["final_loss"]) < float(small["final_loss"]) - 0.3

@@ -140,3 +140,13 @@ def test_download_rejects_a_wrong_checksum(loader, tmp_path, monkeypatch):
     with pytest.raises(loader.IdxError, match="SHA-256 .* expected 440fcabf"):
         loader.download(tmp_path, "mnist")
     assert list((tmp_path / "mnist").iterdir()) == []
+
+
+def test_download_offline_says_what_to_do(loader, tmp_path, monkeypatch):
+    def offline(url, timeout=None):
+        raise loader.urllib.error.URLError("Name or service not known")
+
+    monkeypatch.setattr(loader.urllib.request, "urlopen", offline)
+    with pytest.raises(loader.IdxError, match="could not download .*--data-dir"):
+        loader.download(tmp_path, "fashion-mnist")
+    assert list((tmp_path / "fashion-mnist").iterdir()) == []
