@@ -185,7 +185,7 @@ def test_mlp_second_derivatives_match_pytorch() -> None:
     np.testing.assert_allclose(hvp(mlp_loss, FLAT, v), expected @ v, rtol=1e-10, atol=1e-12)
 
 
-# -- known engine bugs: these turn into failures once fixed ------------------------------------
+# -- multi-output ops and gradient dtypes ---------------------------------------------------
 def test_grad_with_respect_to_outputs_of_one_multi_output_op() -> None:
     x = leaf(np.arange(4.0))
     first, second = ag.split(x, 2)
