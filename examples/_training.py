@@ -88,6 +88,8 @@ def train_epoch(model: nn.Module, opt: Any, x: np.ndarray, y: np.ndarray, batch_
     losses = []
     for start in range(0, len(x), batch_size):
         idx = order[start:start + batch_size]
+        if len(idx) < 2:  # a lone last sample: BatchNorm cannot take a variance of one value
+            continue
         losses.append(train_step(model, opt, x[idx], y[idx], weight_decay))
     return float(np.mean(losses))
 

@@ -8,6 +8,7 @@ std 0.01 the activations shrink towards 0 with depth.
 """
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 # _common first: it limits BLAS threads, which must happen before NumPy loads.
@@ -29,7 +30,7 @@ def forward_activations(x: np.ndarray, activation: str, init: Any, layers: int,
     outputs = []
     h = ag.Tensor(x)
     with ag.no_grad():
-        for i in range(layers):
+        for _ in range(layers):
             dense = nn.Dense(h.shape[1], width, bias=False, weight_init=init)
             h = ACTIVATIONS[activation]()(dense(h))
             outputs.append(h.data)
@@ -44,7 +45,7 @@ def extreme_fraction(a: np.ndarray, activation: str) -> float:
     return float(np.mean((a < lo) | (a > hi)))
 
 
-def plot(activation: str, runs: dict[str, list[np.ndarray]], out_path: Any) -> None:
+def plot(activation: str, runs: dict[str, list[np.ndarray]], out_path: Path) -> None:
     plt = pyplot(out_path.name)
     if plt is None:
         return

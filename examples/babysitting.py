@@ -9,6 +9,7 @@ The notes' steps, on a two-layer network (50 hidden units, weights 1e-4·N(0, 1)
 """
 from __future__ import annotations
 
+from pathlib import Path
 import math
 from typing import Any
 
@@ -71,7 +72,7 @@ def train(model: nn.Module, opt: Any, x: np.ndarray, y: np.ndarray, x_val: np.nd
     return history, np.array(ratios)
 
 
-def plot(history: dict[str, list[float]], ratios: np.ndarray, out_path: Any) -> None:
+def plot(history: dict[str, list[float]], ratios: np.ndarray, out_path: Path) -> None:
     plt = pyplot(out_path.name)
     if plt is None:
         return

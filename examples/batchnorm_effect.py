@@ -8,6 +8,7 @@ learns, and faster, at almost every scale.
 """
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 # _common first: it limits BLAS threads, which must happen before NumPy loads.
@@ -37,7 +38,7 @@ def train(model: Any, x: np.ndarray, y: np.ndarray, epochs: int, batch_size: int
     return accs
 
 
-def plot(curves: dict[float, dict[str, list[float]]], out_path: Any) -> None:
+def plot(curves: dict[float, dict[str, list[float]]], out_path: Path) -> None:
     plt = pyplot(out_path.name)
     if plt is None:
         return

@@ -7,6 +7,7 @@ gradient) all but vanishes and the loss hardly moves from ln 10 ≈ 2.30; Xavier
 """
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 # _common first: it limits BLAS threads, which must happen before NumPy loads.
@@ -22,7 +23,7 @@ from _training import accuracy, compare, mlp, normal_init
 INITS: dict[str, Any] = {"std 0.01": normal_init(0.01), "Xavier": "lecun", "He": "he"}
 
 
-def plot(losses: dict[str, list[float]], out_path: Any, title: str) -> None:
+def plot(losses: dict[str, list[float]], out_path: Path, title: str) -> None:
     plt = pyplot(out_path.name)
     if plt is None:
         return

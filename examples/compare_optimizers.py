@@ -7,6 +7,7 @@ and the adaptive methods drop the loss much faster. Digits by default; MNIST wit
 """
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any, Callable
 
 # _common first: it limits BLAS threads, which must happen before NumPy loads.
@@ -30,7 +31,7 @@ OPTIMIZERS: list[tuple[str, Callable[..., optim.Optimizer], dict[str, Any]]] = [
 ]
 
 
-def plot(losses: dict[str, list[float]], out_path: Any, title: str) -> None:
+def plot(losses: dict[str, list[float]], out_path: Path, title: str) -> None:
     plt = pyplot(out_path.name)
     if plt is None:
         return

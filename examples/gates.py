@@ -9,7 +9,7 @@ MLP with one hidden layer trained by backpropagation.
 """
 from __future__ import annotations
 
-from typing import Any
+from pathlib import Path
 
 # _common first: it limits BLAS threads, which must happen before NumPy loads.
 from _common import make_parser, print_table, pyplot, result, save_figure, setup
@@ -59,7 +59,7 @@ def predict(model: nn.Module, x: np.ndarray) -> np.ndarray:
         return (model(ag.Tensor(x.astype(np.float32))).data[:, 0] > 0).astype(int)
 
 
-def plot(mlp: nn.Module, out_path: Any) -> None:
+def plot(mlp: nn.Module, out_path: Path) -> None:
     plt = pyplot(out_path.name)
     if plt is None:
         return
@@ -89,9 +89,10 @@ def main() -> None:
     out = setup(args, __file__)  # a second of work: --quick runs it in full
 
     rows = [[f"{int(a)} {int(b)}"] for a, b in INPUTS]
+    gate_accuracy = {}
     for name, weights in WEIGHTS.items():
         outputs = perceptron(INPUTS, *weights)
-        assert list(outputs) == TARGETS[name], name
+        gate_accuracy[name] = float(np.mean(outputs == TARGETS[name]))
         for row, value in zip(rows, outputs):
             row.append(value)
     composed = perceptron(np.stack([perceptron(INPUTS, *WEIGHTS["NAND"]),
@@ -118,6 +119,8 @@ def main() -> None:
         ["two layers: AND(NAND, OR)", int(composed_acc * 4), composed_acc, "-"],
         [f"MLP 2→{args.hidden}→1 (tanh) trained", int(mlp_acc * 4), mlp_acc, mlp_loss],
     ], title="XOR:")
+    for name, acc in gate_accuracy.items():
+        result(gate=name, weights=",".join(f"{w:g}" for w in WEIGHTS[name]), acc=acc)
     result(gate="XOR", single_grid_acc=grid_best / 4, single_trained_acc=single_acc,
            composed_acc=composed_acc, mlp_acc=mlp_acc, mlp_loss=mlp_loss)
     plot(mlp, out / "gates.png")

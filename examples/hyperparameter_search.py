@@ -8,6 +8,7 @@ looked at. Rates below ~1e-4 barely train in so few epochs: the search shows whe
 """
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 # _common first: it limits BLAS threads, which must happen before NumPy loads.
@@ -41,7 +42,7 @@ def score(sizes: list[int], x: np.ndarray, y: np.ndarray, splits: list[tuple[Any
     return float(np.mean(accs))
 
 
-def plot(trials: list[tuple[float, float, float]], out_path: Any, what: str) -> None:
+def plot(trials: list[tuple[float, float, float]], out_path: Path, what: str) -> None:
     plt = pyplot(out_path.name)
     if plt is None:
         return

@@ -9,6 +9,7 @@ schedules let it settle much lower.
 """
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any, Callable
 
 # _common first: it limits BLAS threads, which must happen before NumPy loads.
@@ -31,7 +32,7 @@ SCHEDULES: dict[str, Callable[[optim.Optimizer, int], Any]] = {
 }
 
 
-def plot(history: dict[str, dict[str, list[float]]], out_path: Any) -> None:
+def plot(history: dict[str, dict[str, list[float]]], out_path: Path) -> None:
     plt = pyplot(out_path.name)
     if plt is None:
         return

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import Any
 
 # _common first: it limits BLAS threads, which must happen before NumPy loads.
 from _common import Progress, make_parser, print_table, pyplot, result, save_figure, setup
@@ -50,7 +49,7 @@ def parse_args() -> argparse.Namespace:
 
 
 def plot(images: np.ndarray, labels: np.ndarray, predicted: np.ndarray,
-         names: tuple[str, ...] | None, out_path: Any) -> None:
+         names: tuple[str, ...] | None, out_path: Path) -> None:
     plt = pyplot(out_path.name)
     if plt is None:
         return

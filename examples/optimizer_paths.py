@@ -8,6 +8,7 @@ Nesterov uses Momentum's rate and RMSProp the notes' decay γ = 0.9.
 """
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any, Callable
 
 # _common first: it limits BLAS threads, which must happen before NumPy loads.
@@ -49,7 +50,7 @@ def run(make: Callable[..., optim.Optimizer], options: dict[str, Any], steps: in
     return np.array(path)
 
 
-def plot(paths: dict[str, np.ndarray], out_path: Any) -> None:
+def plot(paths: dict[str, np.ndarray], out_path: Path) -> None:
     plt = pyplot(out_path.name)
     if plt is None:
         return

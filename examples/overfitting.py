@@ -7,6 +7,7 @@ the loss, λ = 0.1) and dropout (after every hidden layer) both shrink the gap.
 """
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 # _common first: it limits BLAS threads, which must happen before NumPy loads.
@@ -38,7 +39,7 @@ def train(model: Any, data: Any, x: np.ndarray, y: np.ndarray, epochs: int, lr: 
     return train_accs, test_accs
 
 
-def plot(curves: dict[str, tuple[list[float], list[float]]], out_path: Any) -> None:
+def plot(curves: dict[str, tuple[list[float], list[float]]], out_path: Path) -> None:
     plt = pyplot(out_path.name)
     if plt is None:
         return

@@ -7,6 +7,7 @@ first-order methods need thousands of steps. Counted: iterations until f < 1e-8.
 """
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any, Callable
 
 # _common first: it limits BLAS threads, which must happen before NumPy loads.
@@ -73,7 +74,7 @@ def run(make: Callable[..., optim.Optimizer], options: dict[str, Any], uses_clos
             "evals": evals}
 
 
-def plot(runs: dict[str, dict[str, Any]], out_path: Any) -> None:
+def plot(runs: dict[str, dict[str, Any]], out_path: Path) -> None:
     plt = pyplot(out_path.name)
     if plt is None:
         return

@@ -39,6 +39,8 @@ def test_help(script):
 
 def test_gates_xor(run_example, plotting):
     run = run_example("gates.py")
+    for gate in ("AND", "NAND", "OR"):  # the notes' weights compute each gate
+        assert float(run.result(gate=gate)["acc"]) == 1.0
     xor = run.result(gate="XOR")
     assert float(xor["single_grid_acc"]) <= 0.75  # no line separates XOR
     assert float(xor["single_trained_acc"]) <= 0.75

@@ -90,7 +90,7 @@ def test_corrupt_gzip(loader, idx, tmp_path):
 def test_counts_must_match(loader, idx, tmp_path):
     write_split(tmp_path, idx, "train", 6, True)
     idx.write_idx(tmp_path / "train-labels-idx1-ubyte.gz", np.zeros(5, np.uint8), True)
-    with pytest.raises(loader.IdxError, match="6 images but .* 5 labels"):
+    with pytest.raises(loader.IdxError, match=r"6 images but .* 5 labels"):
         loader.load_split(tmp_path, "train")
 
 
@@ -104,7 +104,7 @@ def test_image_shape_is_checked(loader, idx, tmp_path):
 def test_labels_beyond_nine(loader, idx, tmp_path):
     idx.write_idx(tmp_path / "t10k-images-idx3-ubyte", np.zeros((2, 28, 28), np.uint8))
     idx.write_idx(tmp_path / "t10k-labels-idx1-ubyte", np.array([3, 12], np.uint8))
-    with pytest.raises(loader.IdxError, match="label 12 outside 0..9"):
+    with pytest.raises(loader.IdxError, match=r"label 12 outside 0\.\.9"):
         loader.load_split(tmp_path, "t10k")
 
 
@@ -137,7 +137,7 @@ def test_download_rejects_a_wrong_checksum(loader, tmp_path, monkeypatch):
     replaced by a stand-in returning the wrong bytes)."""
     monkeypatch.setattr(loader.urllib.request, "urlopen",
                         lambda url, timeout=None: io.BytesIO(b"not the real file"))
-    with pytest.raises(loader.IdxError, match="SHA-256 .* expected 440fcabf"):
+    with pytest.raises(loader.IdxError, match=r"SHA-256 .* expected 440fcabf"):
         loader.download(tmp_path, "mnist")
     assert list((tmp_path / "mnist").iterdir()) == []
 
@@ -147,6 +147,6 @@ def test_download_offline_says_what_to_do(loader, tmp_path, monkeypatch):
         raise loader.urllib.error.URLError("Name or service not known")
 
     monkeypatch.setattr(loader.urllib.request, "urlopen", offline)
-    with pytest.raises(loader.IdxError, match="could not download .*--data-dir"):
+    with pytest.raises(loader.IdxError, match=r"could not download .*--data-dir"):
         loader.download(tmp_path, "fashion-mnist")
     assert list((tmp_path / "fashion-mnist").iterdir()) == []
