@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 # _common first: it limits BLAS threads, which must happen before NumPy loads.
-from _common import make_parser, print_table, pyplot, result, save_figure, setup
+from _common import make_parser, print_table, progress, pyplot, result, save_figure, setup
 
 import numpy as np
 
@@ -84,7 +84,7 @@ def main() -> None:
     x = np.random.default_rng(args.seed).standard_normal((args.samples, args.width))
     x = x.astype(np.float32)
     rows, results = [], []
-    for activation in ACTIVATIONS:
+    for activation in progress(list(ACTIVATIONS), "activations"):  # drawing takes seconds
         runs = {name: forward_activations(x, activation, init, args.layers, args.width)
                 for name, init in INITS.items()}
         for name, acts in runs.items():
