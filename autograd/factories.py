@@ -53,14 +53,15 @@ def ones_like(t: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
     return _new(np.ones(np.shape(t), dtype=_like_dtype(t, dtype)), requires_grad)
 
 
-def arange(start: float, stop: float | None = None, step: float = 1, dtype: Any = None,
-           requires_grad: bool = False) -> Tensor:
-    """Evenly spaced values in [start, stop); float32 unless all arguments are ints."""
+def arange(start: float, stop: float | None = None, step: float = 1,
+           dtype: Any = DEFAULT_DTYPE, requires_grad: bool = False) -> Tensor:
+    """Evenly spaced values in [start, stop); float32 like every factory (`dtype=` to change).
+
+    The contract fixes float32 for all factories, integer arguments included; pass
+    `dtype=np.int64` for indices.
+    """
     if stop is None:
         start, stop = 0, start
-    if dtype is None:
-        ints = all(isinstance(v, (int, np.integer)) for v in (start, stop, step))
-        dtype = np.int64 if ints else DEFAULT_DTYPE
     return _new(np.arange(start, stop, step, dtype=dtype), requires_grad)
 
 

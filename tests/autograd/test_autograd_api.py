@@ -93,7 +93,9 @@ def test_factory_values_dtype_and_requires_grad() -> None:
     assert ag.ones(2, requires_grad=True).requires_grad
     assert ag.zeros_like(np.ones(3, dtype=np.float64)).dtype == np.float64
     assert ag.ones_like(Tensor(np.ones(2, dtype=np.float32))).shape == (2,)
-    assert ag.arange(5).dtype == np.int64  # all-integer arguments count, as in PyTorch
+    # The contract makes every factory float32 by default, integer arguments included.
+    assert ag.arange(5).dtype == np.float32
+    assert ag.arange(5, dtype=np.int64).dtype == np.int64
     rand = ag.rand(1000).data
     assert rand.min() >= 0 and rand.max() < 1
 
