@@ -20,7 +20,8 @@ def _outputs(out: Any) -> tuple:
 
 def numerical_grad(fn: Callable[..., Any], inputs: Sequence[Tensor], weights: Sequence[Any],
                    index: int, eps: float) -> np.ndarray:
-    """d/dxᵢ Σ wₖ·fₖ(x) by central differences: (f(x + ε) - f(x - ε)) / 2ε, element by element."""
+    """d/dxᵢ Σ wₖ·fₖ(x) by central differences, element by element:
+    (f(x + ε) - f(x - ε)) / 2ε."""
     x = inputs[index].data
     flat = x.reshape(-1)
     out = np.zeros(x.size, dtype=np.float64)
@@ -83,6 +84,6 @@ def gradcheck(
             idx = tuple(int(j) for j in np.argwhere(bad)[0]) if bad.any() else ()
             raise GradcheckError(
                 f"gradcheck: input {i} (shape {ins[i].shape}), element {idx}: analytic "
-                f"{a[idx]!r} vs numerical {n[idx]!r} (atol={atol}, rtol={rtol})"
+                f"{float(a[idx])!r} vs numerical {float(n[idx])!r} (atol={atol}, rtol={rtol})"
             )
     return True

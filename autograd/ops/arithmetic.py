@@ -148,52 +148,44 @@ class Neg(Op):
         return (-g,)
 
 
-class Maximum(Op):
+class _Pick(Op):
+    """Shared backward of maximum and minimum: the winner gets g, ties split it equally."""
+
+    __slots__ = ()
+    _pick = staticmethod(np.maximum)
+    _wins = staticmethod(np.greater)  # does a beat b?
+
+    @classmethod
+    def forward(cls, ctx: Any, a: Any, b: Any) -> Any:
+        ctx.saved = (a, b)
+        try:
+            return cls._pick(a, b)
+        except ValueError:
+            _check_broadcast(cls._pick.__name__, a, b)
+            raise
+
+    @classmethod
+    def backward(cls, ctx: Any, g: Any) -> tuple:
+        a, b = ctx.saved
+        pa, pb = ctx.parents
+        half = (g * 0.5) * (a == b)
+        ga = g * cls._wins(a, b) + half if pa is not None else None
+        gb = g * cls._wins(b, a) + half if pb is not None else None
+        return ga, gb
+
+
+class Maximum(_Pick):
     """max(a, b) elementwise; ties split the gradient equally"""
 
     __slots__ = ()
 
-    @staticmethod
-    def forward(ctx: Any, a: Any, b: Any) -> Any:
-        ctx.saved = (a, b)
-        try:
-            return np.maximum(a, b)
-        except ValueError:
-            _check_broadcast("maximum", a, b)
-            raise
 
-    @staticmethod
-    def backward(ctx: Any, g: Any) -> tuple:
-        a, b = ctx.saved
-        pa, pb = ctx.parents
-        half = (g * 0.5) * (a == b)
-        ga = g * (a > b) + half if pa is not None else None
-        gb = g * (b > a) + half if pb is not None else None
-        return ga, gb
-
-
-class Minimum(Op):
+class Minimum(_Pick):
     """min(a, b) elementwise; ties split the gradient equally"""
 
     __slots__ = ()
-
-    @staticmethod
-    def forward(ctx: Any, a: Any, b: Any) -> Any:
-        ctx.saved = (a, b)
-        try:
-            return np.minimum(a, b)
-        except ValueError:
-            _check_broadcast("minimum", a, b)
-            raise
-
-    @staticmethod
-    def backward(ctx: Any, g: Any) -> tuple:
-        a, b = ctx.saved
-        pa, pb = ctx.parents
-        half = (g * 0.5) * (a == b)
-        ga = g * (a < b) + half if pa is not None else None
-        gb = g * (b < a) + half if pb is not None else None
-        return ga, gb
+    _pick = staticmethod(np.minimum)
+    _wins = staticmethod(np.less)
 
 
 class Where(Op):
