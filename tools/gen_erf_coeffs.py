@@ -13,11 +13,12 @@ Pieces (a = |x|, erfcx(a) = exp(a^2) erfc(a)):
 * ERF_TAIL, 1 <= a <= 6: erfcx(a) as a polynomial in t = (a - K)/(a + K). Used only through
   erf = 1 - exp(-a^2) erfcx(a) (and erfc(-a) = 2 - ...), so the weight asks for accuracy
   relative to erf, not to erfc: e^{-a^2}/erf(a).
-* ERFC_MID1 / ERFC_MID2, 15/32 <= a < 1 and 1 <= a < 2: erfcx(c + s) - base as a polynomial in
-  s = a - c (exact in floating point); relative error weight on erfcx. base is a power of two
-  close to erfcx there, so exp(-a^2) * base is exact and only the small remainder is rounded.
-* ERFC_LARGE1 / ERFC_LARGE2, 2 <= a < 4.5 and 4.5 <= a <= 27.3: a erfcx(a) - 1/2 as a
-  polynomial in y = 1/a - vc; relative error weight on a erfcx(a), which lies in [0.51, 0.57].
+* ERFC_MID, 0.84375 <= a < 2: erfcx(c + s) - 1/2 as a polynomial in s = a - c (exact in
+  floating point); relative error weight on erfcx. The module adds its constant term last,
+  together with 1/4 where erfcx < 1/2, so that exp(-a^2) times the power of two 1/2 or 1/4 is
+  exact and only a remainder small against erfcx is rounded.
+* ERFC_LARGE, 2 <= a <= 27.3: a erfcx(a) - 1/2 as a polynomial in y = 1/a - vc; relative
+  error weight on a erfcx(a), which lies in [0.51, 0.57].
 """
 from __future__ import annotations
 
@@ -34,20 +35,20 @@ TARGET = pathlib.Path(__file__).resolve().parent.parent / "autograd" / "ops" / "
 BEGIN = "# BEGIN GENERATED COEFFICIENTS (tools/gen_erf_coeffs.py)"
 END = "# END GENERATED COEFFICIENTS"
 
-# Break points and expansion centres; all exactly representable in float64.
+# Break points and expansion centres, used as the float64 values written here.
 ERF_SMALL_MAX = 1.0       # erf(x) = x + x P(x^2) below this |x|
 ERF_SAT = 6.0             # erfc(6) < 2^-54, so 1 - erfc rounds to 1 from here on
 TAIL_K = 2.25             # centre of the Moebius variable t = (a - K)/(a + K)
-ERFC_SMALL_MAX = 0.46875  # erfc(x) = 1 - erf(x) below this x (erf < 1/2: no cancellation)
-MID1 = (0.46875, 1.0, 0.75, 0.5)   # (lo, hi, centre c, base)
-MID2 = (1.0, 2.0, 1.5, 0.25)
-ERFC_ZERO = 27.3          # erfc(x) < 2^-1075 (rounds to +0) from here on
-LARGE1 = (2.0, 4.5, 0.359375, 0.5)   # (lo, hi, centre vc of y = 1/a - vc, base)
-LARGE2 = (4.5, ERFC_ZERO, 0.12890625, 0.5)
+MID_RANGE = (0.84375, 2.0)
+MID_CENTRE = 1.375        # nominal; moved by up to 64 steps of 2^-12 to where erfcx(c) - 1/2
+                          # is nearly a float64 (see quiet_centre)
+MID_SWITCH = 1.25         # the base drops from 1/2 to 1/4 here
+LARGE = (2.0, 27.3, 0.265625)       # (lo, hi, centre vc of y = 1/a - vc)
+ERFC_ZERO = LARGE[1]      # erfc(x) < 2^-1075 (rounds to +0) from here on
 
-# Weighted error targets, in units of the result: the minimax fit itself must be far below
-# float64 rounding (2^-53); rounding its coefficients to float64 may add up to about a quarter
-# of an ulp (the constant and linear terms cannot be rounded any closer).
+# Weighted error targets, relative to the result: the minimax fit itself must be far below
+# float64 rounding (2^-53); rounding its coefficients to float64 may add up to a quarter of
+# that (ERF_SMALL's constant term 2/sqrt(pi) - 1 cannot be rounded any closer).
 FIT_TOL = mp.mpf(2) ** -57
 ROUNDED_TOL = mp.mpf(2) ** -55
 
@@ -120,17 +121,30 @@ def remez(vs: list, f: list, w: list, n: int, iters: int = 60) -> tuple:
     return best
 
 
-def fit(name: str, f, w, v0, v1, n: int, shift: mp.mpf = mp.mpf(0), m: int = 1500) -> list:
+def fit(name: str, f, w, v0, v1, n: int, shift: mp.mpf = mp.mpf(0), fixed: int = 0,
+        m: int = 1500) -> list:
     """Fit f (weight w) on [v0, v1]; return float64 coefficients of p(v) - shift.
 
-    The fit is verified after rounding: evaluated exactly with the float64 coefficients on a
-    grid four times denser than the one it was fitted on.
+    fixed > 0 (for 0 inside [v0, v1]): the first `fixed` coefficients are rounded to float64 one
+    at a time, each remaining one refitted after that (to (f - shift - known)/v^j with weight
+    w |v|^j), so their rounding errors are absorbed where the higher terms can, and p is exact
+    at v = 0 up to the rounding of the constant. The result is verified after rounding:
+    evaluated exactly with the float64 coefficients on a grid four times denser.
     """
     v0, v1 = mp.mpf(v0), mp.mpf(v1)
     vs = cheb_grid(v0, v1, m)
-    coeffs, emax = remez(vs, [f(v) for v in vs], [w(v) for v in vs], n)
-    coeffs = list(coeffs)
-    coeffs[0] -= shift
+    known = []
+    if fixed:
+        known.append(mp.mpf(float(f(mp.mpf(0)) - shift)))
+        vs = [v for v in vs if abs(v) > mp.mpf(2) ** -60]
+    while True:
+        j = len(known)
+        target = [(f(v) - shift - horner(known, v)) / v ** j for v in vs]
+        rest, emax = remez(vs, target, [w(v) * abs(v) ** j for v in vs], n - j)
+        if j >= fixed:
+            coeffs = known + list(rest)
+            break
+        known.append(mp.mpf(float(rest[0])))
     rounded = [float(c) for c in coeffs]
     check = cheb_grid(v0, v1, 4 * m + 1)
     err = max(abs(w(v) * (horner([mp.mpf(c) for c in rounded], v) + shift - f(v))) for v in check)
@@ -141,9 +155,23 @@ def fit(name: str, f, w, v0, v1, n: int, shift: mp.mpf = mp.mpf(0), m: int = 150
     return rounded
 
 
-def compute() -> dict:
+def quiet_centre(nominal: float, g, step: float = 2.0 ** -12, span: int = 64) -> float:
+    """The float64 c = nominal + k step, |k| <= span, whose g(c) lies closest to a float64
+    (relative to its spacing): a polynomial expanded at c then has an almost exact constant."""
+    def miss(c):
+        value = g(mp.mpf(c))
+        nearest = mp.mpf(float(value))
+        return abs(value - nearest) / abs(nearest)
+    return min((nominal + k * step for k in range(-span, span + 1)), key=miss)
+
+
+def compute() -> tuple[dict, dict]:
+    """(constants, coefficient tuples) for the generated block."""
     one = mp.mpf(1)
     out = {}
+    mid = MID_RANGE + (quiet_centre(MID_CENTRE, lambda c: erfcx(c) - one / 2), MID_SWITCH)
+    consts = {"ERF_SMALL_MAX": ERF_SMALL_MAX, "ERF_SAT": ERF_SAT, "TAIL_K": TAIL_K,
+              "MID": mid, "LARGE": LARGE, "ERFC_ZERO": ERFC_ZERO}
 
     # erf(x)/x - 1 in z = x^2; at z = 0 use the limit 2/sqrt(pi) - 1.
     def small(z):
@@ -160,40 +188,40 @@ def compute() -> dict:
     lo, hi = mp.mpf(ERF_SMALL_MAX), mp.mpf(ERF_SAT)
     out["ERF_TAIL"] = fit("ERF_TAIL", lambda t: erfcx(a_of_t(t)),
                           lambda t: mp.exp(-a_of_t(t) ** 2) / mp.erf(a_of_t(t)),
-                          (lo - k) / (lo + k), (hi - k) / (hi + k), 11)
+                          (lo - k) / (lo + k), (hi - k) / (hi + k), 11, fixed=2)
 
-    for name, (lo, hi, c, base), n in (("ERFC_MID1", MID1, 14), ("ERFC_MID2", MID2, 16)):
-        c = mp.mpf(c)
-        out[name] = fit(name, lambda s: erfcx(c + s), lambda s: 1 / erfcx(c + s),
-                        lo - c, hi - c, n, shift=mp.mpf(base))
+    lo, hi, c, _ = mid
+    c = mp.mpf(c)
+    out["ERFC_MID"] = fit("ERFC_MID", lambda s: erfcx(c + s), lambda s: 1 / erfcx(c + s),
+                          lo - c, hi - c, 17, shift=mp.mpf(1) / 2, fixed=2)
 
-    for name, (lo, hi, vc, base), n in (("ERFC_LARGE1", LARGE1, 15), ("ERFC_LARGE2", LARGE2, 15)):
-        vc = mp.mpf(vc)
-        out[name] = fit(name, lambda y: erfcx(1 / (y + vc)) / (y + vc),
-                        lambda y: (y + vc) / erfcx(1 / (y + vc)),
-                        one / hi - vc, one / lo - vc, n, shift=mp.mpf(base))
+    lo, hi, vc = LARGE
+    vc = mp.mpf(vc)
+    out["ERFC_LARGE"] = fit("ERFC_LARGE", lambda y: erfcx(1 / (y + vc)) / (y + vc),
+                            lambda y: (y + vc) / erfcx(1 / (y + vc)),
+                            one / hi - vc, one / lo - vc, 22, shift=mp.mpf(1) / 2, fixed=2)
 
     # The saturation points the module relies on.
     assert mp.erfc(ERF_SAT) < mp.mpf(2) ** -54
     assert mp.erfc(ERFC_ZERO) < mp.mpf(2) ** -1075
-    assert mp.erf(ERFC_SMALL_MAX) < mp.mpf(1) / 2
-    return out
+    # erfcx falls monotonically; with base 1/2 below the switch and 1/4 above it, the rounded
+    # remainder erfcx - base stays below 0.4 erfcx throughout.
+    for point, base in ((mid[0], 2), (mid[3], 2), (mid[3], 4), (mid[1], 4)):
+        assert abs(erfcx(point) - one / base) < mp.mpf("0.4") * erfcx(point)
+    return consts, out
 
 
-def render(coeffs: dict) -> str:
-    lines = [
-        BEGIN,
-        "# Weighted minimax fits, lowest degree first; see the generator for the targets.",
-        f"_ERF_SMALL_MAX = {ERF_SMALL_MAX!r}",
-        f"_ERF_SAT = {ERF_SAT!r}",
-        f"_TAIL_K = {TAIL_K!r}",
-        f"_ERFC_SMALL_MAX = {ERFC_SMALL_MAX!r}",
-        f"_MID1 = {MID1!r}  # (lo, hi, centre, base)",
-        f"_MID2 = {MID2!r}",
-        f"_LARGE1 = {LARGE1!r}  # (lo, hi, centre of 1/a, base)",
-        f"_LARGE2 = {LARGE2!r}",
-        f"_ERFC_ZERO = {ERFC_ZERO!r}",
-    ]
+NOTES = {
+    "MID": "(lo, hi, centre, base switch)",
+    "LARGE": "(lo, hi, centre of 1/a)",
+}
+
+
+def render(consts: dict, coeffs: dict) -> str:
+    lines = [BEGIN, "# Weighted minimax fits, lowest degree first (targets: see the generator)."]
+    for name, value in consts.items():
+        note = f"  # {NOTES[name]}" if name in NOTES else ""
+        lines.append(f"_{name} = {value!r}{note}")
     for name, values in coeffs.items():
         lines.append(f"_{name} = (")
         lines.extend(f"    {v!r}," for v in values)
@@ -207,7 +235,7 @@ def main() -> int:
     parser.add_argument("--check", action="store_true",
                         help=f"compare with the block in {TARGET.name} instead of printing")
     args = parser.parse_args()
-    block = render(compute())
+    block = render(*compute())
     if not args.check:
         sys.stdout.write(block)
         return 0
