@@ -14,7 +14,7 @@ import numpy as np
 from .engine import _accumulate_leaf, _add_pending, _call_backward, _checked_unbroadcast
 from .engine import _fill_missing, hand_out
 from .function import Op
-from .grad_mode import STATE
+from .grad_mode import STATE, no_grad
 from .tensor import Tensor, _make
 
 
@@ -68,37 +68,38 @@ def run_differentiable(
     prev = STATE.enabled
     STATE.enabled = True
     try:
-        while ready:
-            fn = ready.pop()
-            visited.append(fn)
-            g = pending.pop(fn)
-            if fn._nout != 1:
-                g = _fill_missing(fn, g)
-            if fn._retained is not None or (capture is not None and fn in capture[0]):
-                hand_out(fn, g, capture, True)
-            grads = _backward_tensors(fn, g, outputs.get(fn))
-            for p, gi in zip(fn.parents, grads):
-                if p is None or gi is None:
-                    continue
-                if not isinstance(gi, Tensor):
-                    gi = _make(gi, None)
-                if gi.shape != p.data.shape:
-                    gi = _checked_unbroadcast(gi, p.data.shape, fn)
-                f = p.grad_fn
-                if f is None:
-                    if capture is not None:
-                        idx = capture[0].get(id(p))
-                        if idx is not None:
-                            for i in idx:
-                                old = capture[1][i]
-                                capture[1][i] = gi if old is None else old + gi
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            while ready:
+                fn = ready.pop()
+                visited.append(fn)
+                g = pending.pop(fn)
+                if fn._nout != 1:
+                    g = _fill_missing(fn, g)
+                if fn._retained is not None or (capture is not None and fn in capture[0]):
+                    hand_out(fn, g, capture, True)
+                grads = _backward_tensors(fn, g, outputs.get(fn))
+                for p, gi in zip(fn.parents, grads):
+                    if p is None or gi is None:
                         continue
-                    _accumulate_leaf(p, gi, True)
-                else:
-                    _add_pending(pending, f, p, gi)
-                    deps[f] -= 1
-                    if deps[f] == 0:
-                        ready.append(f)
+                    if not isinstance(gi, Tensor):
+                        gi = _make(gi, None)
+                    if gi.shape != p.data.shape:
+                        gi = _checked_unbroadcast(gi, p.data.shape, fn)
+                    f = p.grad_fn
+                    if f is None:
+                        if capture is not None:
+                            idx = capture[0].get(id(p))
+                            if idx is not None:
+                                for i in idx:
+                                    old = capture[1][i]
+                                    capture[1][i] = gi if old is None else old + gi
+                            continue
+                        _accumulate_leaf(p, gi, True)
+                    else:
+                        _add_pending(pending, f, p, gi)
+                        deps[f] -= 1
+                        if deps[f] == 0:
+                            ready.append(f)
     finally:
         STATE.enabled = prev
     if not retain_graph:
@@ -133,7 +134,7 @@ def _backward_tensors(fn: Any, g: Any, out: Tensor | None) -> tuple:
         arrays = [x.data if isinstance(x, Tensor) else x for x in g]
     else:
         arrays = g.data
-    with _no_grad():
+    with no_grad():
         grads = _call_backward(fn, arrays)
     name = fn.name
     # Tie each result to an input, so that differentiating it again reaches the error below.
@@ -142,12 +143,3 @@ def _backward_tensors(fn: Any, g: Any, out: Tensor | None) -> tuple:
         None if x is None else OnceDifferentiable._apply(link, np.asarray(x), name)
         for x in grads
     )
-
-
-class _no_grad:
-    def __enter__(self) -> None:
-        self.prev = STATE.enabled
-        STATE.enabled = False
-
-    def __exit__(self, *exc: object) -> None:
-        STATE.enabled = self.prev
