@@ -43,11 +43,6 @@ class Function:
     # op's backward always sees ndarrays: it is differentiable once.
     _builtin = False
 
-    def __init__(self) -> None:
-        self.saved = ()
-        self._nout = 1
-        self._retained = None
-
     @staticmethod
     def forward(ctx: Any, *args: Any, **kwargs: Any) -> Any:
         """Compute the op on ndarrays; return an ndarray or a tuple of them."""
