@@ -60,7 +60,8 @@ def _collect(roots: Sequence[Any]) -> dict:
             stack.append(fn)
     while stack:
         fn = stack.pop()
-        parents = fn.parents
+        n = fn._pn
+        parents = (fn._p0, fn._p1) if n == 2 else (fn._p0,) if n == 1 else n
         if parents is None:
             from .function import _freed_message
 
@@ -277,10 +278,10 @@ def _run_fast(ready: list, deps: dict, pending: dict, retain_graph: bool, captur
                               [p for p in fn.parents if p is not None])
         else:
             grads = _call_backward(fn, g)
-        parents = fn.parents
+        n = fn._pn
+        parents = (fn._p0, fn._p1) if n == 2 else (fn._p0,) if n == 1 else n
         if not retain_graph:
-            fn.parents = None
-            fn.saved = None
+            fn._p0 = fn._p1 = fn._pn = fn.saved = None
         for p, gi in zip(parents, grads):
             if p is None or gi is None:
                 continue

@@ -35,8 +35,11 @@ class Function:
     """
 
     # `parents[i]` is the i-th argument when it is a Tensor that requires grad, else None.
+    # Ops with one or two arguments (nearly all) keep them in `_p0`/`_p1` with `_pn` = 1 or 2,
+    # others keep the tuple in `_pn`: a tuple per node would be one more object for the cyclic
+    # collector to scan, which it does over and over while a long graph is recorded.
     # `saved` is what forward kept for backward; both are dropped once backward has used them.
-    __slots__ = ("parents", "saved", "_nout", "_retained", "_ometa", "__weakref__")
+    __slots__ = ("_p0", "_p1", "_pn", "saved", "_nout", "_retained", "_ometa", "__weakref__")
 
     # Built-in ops write backward on operators and methods that work on ndarrays and on
     # Tensors alike, so with create_graph=True they run on Tensors and record a graph. A custom
@@ -68,6 +71,22 @@ class Function:
         if self.saved is None:
             raise RuntimeError(_freed_message(self))
         return self.saved
+
+    @property
+    def parents(self) -> tuple | None:
+        """The inputs that need a gradient, by argument position (None elsewhere); None once
+        backward has released the node."""
+        n = self._pn
+        if n == 2:
+            return (self._p0, self._p1)
+        if n == 1:
+            return (self._p0,)
+        return n
+
+    @parents.setter
+    def parents(self, parents: tuple | None) -> None:
+        self._p0 = self._p1 = None
+        self._pn = parents
 
     @property
     def needs_input_grad(self) -> tuple[bool, ...]:
@@ -156,7 +175,7 @@ def _make_apply(cls: type) -> Any:
             else:
                 record = False
                 out = forward(ctx, a, **kwargs) if kwargs else forward(ctx, a)
-            parents = (a,) if record and state.enabled else None
+            parents = 1 if record and state.enabled else None
         elif n == 2:
             a, b = args
             if isinstance(a, Tensor):
@@ -173,7 +192,9 @@ def _make_apply(cls: type) -> Any:
                 rb = False
             out = forward(ctx, ad, bd, **kwargs) if kwargs else forward(ctx, ad, bd)
             if (ra or rb) and state.enabled:
-                parents = (a if ra else None, b if rb else None)
+                parents = 2
+                ctx._p0 = a if ra else None
+                ctx._p1 = b if rb else None
             else:
                 parents = None
         else:
@@ -201,12 +222,18 @@ def _make_apply(cls: type) -> Any:
                 t.grad_fn = None
                 t.requires_grad = False
             else:
-                ctx.parents = parents
+                if parents == 1:
+                    ctx._p0 = args[0]
+                ctx._pn = parents
                 ctx._retained = None
                 ctx._nout = 1
                 t.grad_fn = ctx
                 t.requires_grad = True
             return t
+        if parents == 1:
+            parents = (args[0],)
+        elif parents == 2:
+            parents = (ctx._p0, ctx._p1)
         return finish(ctx, out, parents, [a.data if isinstance(a, Tensor) else a for a in args])
 
     apply.__name__ = cls.__name__
