@@ -38,7 +38,10 @@ def _encode(obj: Any, where: str, arrays: dict, key_only: bool = False) -> dict:
         return {"t": "bool", "v": obj}
     if isinstance(obj, int):
         return {"t": "int", "v": obj}
-    if isinstance(obj, float):
+    # np.float64 is a float too: as a value it is kept as a NumPy scalar (below), as a key
+    # it becomes a float. repr(float(...)): NumPy 2 spells repr(np.float64(inf)) differently.
+    if isinstance(obj, float) and (key_only or not isinstance(obj, np.generic)):
+        obj = float(obj)
         return {"t": "float", "v": obj if math.isfinite(obj) else repr(obj)}
     if isinstance(obj, str):
         return {"t": "str", "v": obj}

@@ -190,3 +190,19 @@ def test_crash_during_write_leaves_the_old_checkpoint(tmp_path, monkeypatch):
     assert nn.load(path)["version"] == 1 and os.listdir(tmp_path) == ["model.npz"]
     nn.save({"version": 4}, str(path))
     assert nn.load(str(path))["version"] == 4
+
+
+def test_float64_scalars_round_trip_including_inf_and_nan(tmp_path):
+    # np.float64 subclasses float; its repr in NumPy 2 is "np.float64(inf)", which load()
+    # could not parse back, so a checkpoint holding np.float64(inf) was unreadable.
+    state = {"best": np.float64("inf"), "worst": np.float64("-inf"), "nan": np.float64("nan"),
+             "lr": np.float64(0.5), np.float64(2.0): "float64 key"}
+    path = tmp_path / "f64.npz"
+    nn.save(state, path)
+    loaded = nn.load(path)
+    assert list(loaded) == ["best", "worst", "nan", "lr", 2.0]
+    for key in ("best", "worst", "nan", "lr"):
+        assert type(loaded[key]) is np.float64
+    assert loaded["best"] == np.inf and loaded["worst"] == -np.inf
+    assert np.isnan(loaded["nan"]) and loaded["lr"] == 0.5
+    assert loaded[2.0] == "float64 key"
