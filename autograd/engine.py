@@ -186,6 +186,11 @@ def _accumulate_leaf(t: Tensor, g: Any, create_graph: bool) -> None:
             g = _make(g, None)
         if g.dtype != t.data.dtype:
             g = g.astype(t.data.dtype)
+        elif t.grad is None:
+            # The leaf must own its gradient, as on the fast path: g may be another leaf's
+            # gradient too (a + b), the seed the caller passed, or an array a node of the new
+            # graph saved. `+ 0` copies it and keeps it differentiable.
+            g = g + 0 if g.requires_grad else _make(g.data.copy(), None)
         t.grad = g if t.grad is None else t.grad + g
         return
     if g.dtype != t.data.dtype:

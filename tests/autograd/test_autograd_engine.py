@@ -241,3 +241,23 @@ def test_training_loop_does_not_leak() -> None:
     # Python's free lists keep up to a few thousand small freed objects (~100 KB) counted as
     # allocated; one leaked 16x8 float64 array per step would be over 1 MB.
     assert memory_growth < 300_000
+
+
+def test_create_graph_leaf_gradients_are_owned_by_each_leaf() -> None:
+    # With create_graph=True, Add handed the same gradient Tensor to both leaves (and a leaf
+    # root kept the caller's seed): changing one .grad in place changed the other, and the
+    # arrays the new graph had saved.
+    x = Tensor(np.ones(3), requires_grad=True)
+    y = Tensor(np.full(3, 2.0), requires_grad=True)
+    (x + y * y).sum().backward(create_graph=True)
+    assert x.grad is not y.grad and not np.shares_memory(x.grad.data, y.grad.data)
+    gy = y.grad
+    x.grad.data[...] = 5.0  # must not touch y's gradient nor the graph behind it
+    np.testing.assert_array_equal(gy.data, [4.0, 4.0, 4.0])
+    (hy,) = ag.grad(gy.sum(), y)
+    np.testing.assert_array_equal(hy.data, [2.0, 2.0, 2.0])
+    seed = Tensor(np.array([3.0, 4.0]))
+    leaf = Tensor([1.0, 2.0], requires_grad=True)
+    leaf.backward(seed, create_graph=True)
+    assert leaf.grad is not seed and not np.shares_memory(leaf.grad.data, seed.data)
+    np.testing.assert_array_equal(leaf.grad.data, seed.data)
