@@ -138,17 +138,20 @@ class Module:
         return handle
 
     # -- traversal -----------------------------------------------------------------------------
-    def named_modules(self, prefix: str = "", memo: set | None = None
-                      ) -> Iterator[tuple[str, Module]]:
-        """(qualified name, module) for this module and every descendant, depth first."""
+    def named_modules(self, prefix: str = "", memo: set | None = None,
+                      remove_duplicate: bool = True) -> Iterator[tuple[str, Module]]:
+        """(qualified name, module) for this module and every descendant, depth first; a
+        module reachable by several names is listed once unless `remove_duplicate=False`."""
         memo = set() if memo is None else memo
         if id(self) in memo:
             return
-        memo.add(id(self))
+        if remove_duplicate:
+            memo.add(id(self))
         yield prefix, self
         for name, m in self._modules.items():
             if m is not None:
-                yield from m.named_modules(f"{prefix}.{name}" if prefix else name, memo)
+                yield from m.named_modules(f"{prefix}.{name}" if prefix else name, memo,
+                                           remove_duplicate)
 
     def modules(self) -> Iterator[Module]:
         for _, m in self.named_modules():
@@ -220,7 +223,8 @@ class Module:
     def state_dict(self) -> OrderedDict:
         """Copies of every parameter and persistent buffer, keyed by qualified name."""
         out: OrderedDict = OrderedDict()
-        for prefix, m in self.named_modules():
+        # A shared submodule is saved under each of its names, as in PyTorch.
+        for prefix, m in self.named_modules(remove_duplicate=False):
             pre = f"{prefix}." if prefix else ""
             for name, p in m._parameters.items():
                 if p is not None:
@@ -232,7 +236,7 @@ class Module:
 
     def _state_slots(self) -> OrderedDict:
         slots: OrderedDict = OrderedDict()
-        for prefix, m in self.named_modules():
+        for prefix, m in self.named_modules(remove_duplicate=False):
             pre = f"{prefix}." if prefix else ""
             for name, p in m._parameters.items():
                 if p is not None:

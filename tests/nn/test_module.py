@@ -74,6 +74,21 @@ def test_shared_parameter_listed_once_and_reassignment():
     assert [n for n, _ in a.named_parameters()] == ["b"]
 
 
+def test_shared_submodule_is_saved_and_loaded_under_each_name_like_torch():
+    # state_dict() listed a shared submodule's entries only under its first name, so a state
+    # saved by PyTorch (or by an untied copy of the model) was refused as "unexpected keys".
+    torch = pytest.importorskip("torch", reason="compares state_dict keys with PyTorch")
+    dense = nn.Dense(2, 3)
+    net = nn.Sequential(dense, nn.ReLU(), dense, nn.BatchNorm1d(3))
+    linear = torch.nn.Linear(2, 3)
+    ref = torch.nn.Sequential(linear, torch.nn.ReLU(), linear, torch.nn.BatchNorm1d(3))
+    assert list(net.state_dict()) == list(ref.state_dict())
+    assert len(list(net.parameters())) == 4  # parameters are still listed once
+    untied = nn.Sequential(nn.Dense(2, 3), nn.ReLU(), nn.Dense(2, 3), nn.BatchNorm1d(3))
+    net.load_state_dict(untied.state_dict())
+    np.testing.assert_array_equal(dense.weight.data, untied[2].weight.data)  # the later name
+
+
 def test_plain_attributes_and_buffers():
     a = Affine(2, 2)
     a.note = "plain"
