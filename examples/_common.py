@@ -41,6 +41,17 @@ def make_parser(description: str, default_seed: int = 0) -> argparse.ArgumentPar
     return parser
 
 
+def positive_int(text: str) -> int:
+    """argparse type for counts (epochs, batch size, steps ...): an int >= 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
 def setup(args: argparse.Namespace, script: str) -> Path:
     """Seed every generator from --seed and create the output folder; return it."""
     np.random.seed(args.seed)

@@ -12,7 +12,8 @@ from pathlib import Path
 from typing import Any
 
 # _common first: it limits BLAS threads, which must happen before NumPy loads.
-from _common import make_parser, print_table, progress, pyplot, result, save_figure, setup
+from _common import (make_parser, positive_int, print_table, progress, pyplot, result, save_figure,
+                     setup)
 
 import numpy as np
 
@@ -75,9 +76,9 @@ def plot(activation: str, runs: dict[str, list[np.ndarray]], out_path: Path) -> 
 
 def main() -> None:
     parser = make_parser(__doc__.splitlines()[0])
-    parser.add_argument("--layers", type=int, default=5)
-    parser.add_argument("--width", type=int, default=100, help="neurons per layer")
-    parser.add_argument("--samples", type=int, default=1000, help="random input vectors")
+    parser.add_argument("--layers", type=positive_int, default=5)
+    parser.add_argument("--width", type=positive_int, default=100, help="neurons per layer")
+    parser.add_argument("--samples", type=positive_int, default=1000, help="random input vectors")
     args = parser.parse_args()
     out = setup(args, __file__)  # under a second of work: --quick runs it in full
 

@@ -14,7 +14,8 @@ import math
 from typing import Any
 
 # _common first: it limits BLAS threads, which must happen before NumPy loads.
-from _common import Progress, make_parser, print_table, pyplot, result, save_figure, setup
+from _common import (Progress, make_parser, positive_int, print_table, pyplot, result, save_figure,
+                     setup)
 
 import numpy as np
 
@@ -96,10 +97,10 @@ def plot(history: dict[str, list[float]], ratios: np.ndarray, out_path: Path) ->
 def main() -> None:
     parser = make_parser(__doc__.splitlines()[0])
     add_data_args(parser)
-    parser.add_argument("--hidden", type=int, default=50)
+    parser.add_argument("--hidden", type=positive_int, default=50)
     parser.add_argument("--lr", type=float, default=0.01, help="SGD + momentum rate, step 4")
-    parser.add_argument("--epochs", type=int, default=30)
-    parser.add_argument("--batch-size", type=int, default=64)
+    parser.add_argument("--epochs", type=positive_int, default=30)
+    parser.add_argument("--batch-size", type=positive_int, default=64)
     args = parser.parse_args()
     out = setup(args, __file__)
     epochs = min(args.epochs, 8) if args.quick else args.epochs

@@ -12,7 +12,8 @@ from pathlib import Path
 from typing import Any
 
 # _common first: it limits BLAS threads, which must happen before NumPy loads.
-from _common import Progress, make_parser, print_table, pyplot, result, save_figure, setup
+from _common import (Progress, make_parser, positive_int, print_table, pyplot, result, save_figure,
+                     setup)
 
 import numpy as np
 
@@ -63,10 +64,10 @@ def plot(curves: dict[float, dict[str, list[float]]], out_path: Path) -> None:
 def main() -> None:
     parser = make_parser(__doc__.splitlines()[0])
     add_data_args(parser)
-    parser.add_argument("--scales", type=int, default=16,
+    parser.add_argument("--scales", type=positive_int, default=16,
                         help="number of weight scales, log-spaced from 1 to 1e-4")
-    parser.add_argument("--epochs", type=int, default=20)
-    parser.add_argument("--samples", type=int, default=1000, help="training samples used")
+    parser.add_argument("--epochs", type=positive_int, default=20)
+    parser.add_argument("--samples", type=positive_int, default=1000, help="training samples used")
     parser.add_argument("--lr", type=float, default=0.01)
     args = parser.parse_args()
     out = setup(args, __file__)

@@ -11,7 +11,8 @@ from pathlib import Path
 from typing import Any
 
 # _common first: it limits BLAS threads, which must happen before NumPy loads.
-from _common import make_parser, print_table, pyplot, result, save_figure, setup, smooth
+from _common import (make_parser, positive_int, print_table, pyplot, result, save_figure, setup,
+                     smooth)
 
 import numpy as np
 
@@ -38,8 +39,8 @@ def plot(losses: dict[str, list[float]], out_path: Path, title: str) -> None:
 def main() -> None:
     parser = make_parser(__doc__.splitlines()[0])
     add_data_args(parser)
-    parser.add_argument("--iterations", type=int, default=2000)
-    parser.add_argument("--batch-size", type=int, default=128)
+    parser.add_argument("--iterations", type=positive_int, default=2000)
+    parser.add_argument("--batch-size", type=positive_int, default=128)
     parser.add_argument("--lr", type=float, default=0.01, help="SGD learning rate")
     args = parser.parse_args()
     out = setup(args, __file__)

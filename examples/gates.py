@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 # _common first: it limits BLAS threads, which must happen before NumPy loads.
-from _common import make_parser, print_table, pyplot, result, save_figure, setup
+from _common import make_parser, positive_int, print_table, pyplot, result, save_figure, setup
 
 import numpy as np
 
@@ -83,8 +83,9 @@ def plot(mlp: nn.Module, out_path: Path) -> None:
 
 def main() -> None:
     parser = make_parser(__doc__.splitlines()[0])
-    parser.add_argument("--hidden", type=int, default=4, help="hidden units of the XOR MLP")
-    parser.add_argument("--steps", type=int, default=500, help="training steps for XOR")
+    parser.add_argument("--hidden", type=positive_int, default=4,
+                        help="hidden units of the XOR MLP")
+    parser.add_argument("--steps", type=positive_int, default=500, help="training steps for XOR")
     args = parser.parse_args()
     out = setup(args, __file__)  # a second of work: --quick runs it in full
 

@@ -12,7 +12,8 @@ from pathlib import Path
 from typing import Any
 
 # _common first: it limits BLAS threads, which must happen before NumPy loads.
-from _common import Progress, make_parser, print_table, pyplot, result, save_figure, setup
+from _common import (Progress, make_parser, positive_int, print_table, pyplot, result, save_figure,
+                     setup)
 
 import numpy as np
 
@@ -62,9 +63,9 @@ def plot(trials: list[tuple[float, float, float]], out_path: Path, what: str) ->
 def main() -> None:
     parser = make_parser(__doc__.splitlines()[0])
     add_data_args(parser)
-    parser.add_argument("--trials", type=int, default=100)
-    parser.add_argument("--epochs", type=int, default=50, help="epochs per trial")
-    parser.add_argument("--samples", type=int, default=500, help="training samples used")
+    parser.add_argument("--trials", type=positive_int, default=100)
+    parser.add_argument("--epochs", type=positive_int, default=50, help="epochs per trial")
+    parser.add_argument("--samples", type=positive_int, default=500, help="training samples used")
     parser.add_argument("--folds", type=int, default=0,
                         help="k > 1: score each trial by k-fold cross-validation")
     parser.add_argument("--lr-range", type=float, nargs=2, default=(-6.0, -2.0),

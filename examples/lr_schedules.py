@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import Any, Callable
 
 # _common first: it limits BLAS threads, which must happen before NumPy loads.
-from _common import Progress, make_parser, print_table, pyplot, result, save_figure, setup
+from _common import (Progress, make_parser, positive_int, print_table, pyplot, result, save_figure,
+                     setup)
 
 import numpy as np
 
@@ -51,9 +52,9 @@ def plot(history: dict[str, dict[str, list[float]]], out_path: Path) -> None:
 def main() -> None:
     parser = make_parser(__doc__.splitlines()[0])
     add_data_args(parser)
-    parser.add_argument("--epochs", type=int, default=30)
+    parser.add_argument("--epochs", type=positive_int, default=30)
     parser.add_argument("--lr", type=float, default=0.1, help="initial learning rate")
-    parser.add_argument("--batch-size", type=int, default=16)
+    parser.add_argument("--batch-size", type=positive_int, default=16)
     args = parser.parse_args()
     out = setup(args, __file__)
     epochs = min(args.epochs, 6) if args.quick else args.epochs

@@ -13,7 +13,8 @@ import argparse
 from pathlib import Path
 
 # _common first: it limits BLAS threads, which must happen before NumPy loads.
-from _common import Progress, make_parser, print_table, pyplot, result, save_figure, setup
+from _common import (Progress, make_parser, positive_int, print_table, pyplot, result, save_figure,
+                     setup)
 
 import numpy as np
 
@@ -36,8 +37,8 @@ def parse_args() -> argparse.Namespace:
                              "~/.cache/scratchgrad, verifying SHA-256 sums")
     parser.add_argument("--fashion", action="store_true",
                         help="label the plot with Fashion-MNIST's class names")
-    parser.add_argument("--epochs", type=int, default=10)
-    parser.add_argument("--batch-size", type=int, default=128)
+    parser.add_argument("--epochs", type=positive_int, default=10)
+    parser.add_argument("--batch-size", type=positive_int, default=128)
     parser.add_argument("--lr", type=float, default=2e-3)
     parser.add_argument("--train-samples", type=int, default=0,
                         help="use only the first N training images (0: all)")

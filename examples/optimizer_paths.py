@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 # _common first: it limits BLAS threads, which must happen before NumPy loads.
-from _common import make_parser, print_table, pyplot, result, save_figure, setup
+from _common import make_parser, positive_int, print_table, pyplot, result, save_figure, setup
 
 import numpy as np
 
@@ -72,7 +72,7 @@ def plot(paths: dict[str, np.ndarray], out_path: Path) -> None:
 
 def main() -> None:
     parser = make_parser(__doc__.splitlines()[0])
-    parser.add_argument("--steps", type=int, default=30, help="updates per optimizer")
+    parser.add_argument("--steps", type=positive_int, default=30, help="updates per optimizer")
     args = parser.parse_args()
     out = setup(args, __file__)
     # The whole experiment takes well under a second, so --quick runs it in full.

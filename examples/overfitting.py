@@ -11,7 +11,8 @@ from pathlib import Path
 from typing import Any
 
 # _common first: it limits BLAS threads, which must happen before NumPy loads.
-from _common import Progress, make_parser, print_table, pyplot, result, save_figure, setup
+from _common import (Progress, make_parser, positive_int, print_table, pyplot, result, save_figure,
+                     setup)
 
 import numpy as np
 
@@ -57,8 +58,8 @@ def plot(curves: dict[str, tuple[list[float], list[float]]], out_path: Path) -> 
 def main() -> None:
     parser = make_parser(__doc__.splitlines()[0])
     add_data_args(parser)
-    parser.add_argument("--samples", type=int, default=300, help="training samples")
-    parser.add_argument("--epochs", type=int, default=200)
+    parser.add_argument("--samples", type=positive_int, default=300, help="training samples")
+    parser.add_argument("--epochs", type=positive_int, default=200)
     parser.add_argument("--lr", type=float, default=0.01)
     parser.add_argument("--weight-decay", type=float, default=0.1, help="λ of ½·λ·ΣW²")
     parser.add_argument("--dropout", type=float, default=0.2, help="dropout probability")

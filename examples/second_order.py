@@ -11,7 +11,8 @@ from pathlib import Path
 from typing import Any, Callable
 
 # _common first: it limits BLAS threads, which must happen before NumPy loads.
-from _common import Progress, make_parser, print_table, pyplot, result, save_figure, setup
+from _common import (Progress, make_parser, positive_int, print_table, pyplot, result, save_figure,
+                     setup)
 
 import numpy as np
 
@@ -103,7 +104,7 @@ def plot(runs: dict[str, dict[str, Any]], out_path: Path) -> None:
 
 def main() -> None:
     parser = make_parser(__doc__.splitlines()[0])
-    parser.add_argument("--max-iters", type=int, default=20000,
+    parser.add_argument("--max-iters", type=positive_int, default=20000,
                         help="iteration budget per method")
     args = parser.parse_args()
     out = setup(args, __file__)

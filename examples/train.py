@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import Any
 
 # _common first: it limits BLAS threads, which must happen before NumPy loads.
-from _common import Progress, make_parser, print_table, pyplot, result, save_figure, setup
+from _common import (Progress, make_parser, positive_int, print_table, pyplot, result, save_figure,
+                     setup)
 
 import numpy as np
 
@@ -37,9 +38,9 @@ RUN_SETTINGS = ("dataset", "data_dir", "hidden", "dropout", "batch_size", "optim
 def parse_args() -> argparse.Namespace:
     parser = make_parser(__doc__.split("\n\n")[0].replace("\n", " "))
     add_data_args(parser)
-    parser.add_argument("--epochs", type=int, default=30,
+    parser.add_argument("--epochs", type=positive_int, default=30,
                         help="total epochs (with --resume: train until this many)")
-    parser.add_argument("--batch-size", type=int, default=64)
+    parser.add_argument("--batch-size", type=positive_int, default=64)
     parser.add_argument("--hidden", type=str, default="256,128",
                         help="hidden layer widths, comma-separated")
     parser.add_argument("--dropout", type=float, default=0.2, help="dropout probability")
@@ -55,6 +56,11 @@ def parse_args() -> argparse.Namespace:
                         help="continue a run from its checkpoint; its settings are reused, "
                              "only --epochs, --out and --quick apply")
     args = parser.parse_args()
+    if not all(h.strip().isdigit() and int(h) > 0 for h in args.hidden.split(",") if h):
+        parser.error(f"--hidden: expected positive widths separated by commas, e.g. 256,128; "
+                     f"got {args.hidden!r}")
+    if args.resume is not None and not args.resume.is_file():
+        parser.error(f"--resume: no checkpoint file at {args.resume}")
     if args.quick and args.epochs == parser.get_default("epochs"):
         args.epochs = 6
     return args

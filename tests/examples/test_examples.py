@@ -216,6 +216,21 @@ def test_mnist_needs_its_files(tmp_path):
     assert "no file train-images-idx3-ubyte" in proc.stderr and "Traceback" not in proc.stderr
 
 
+@pytest.mark.parametrize("script, args, message", [
+    ("train.py", ["--batch-size", "0"], "--batch-size: must be at least 1"),
+    ("train.py", ["--epochs", "0"], "--epochs: must be at least 1"),
+    ("train.py", ["--hidden", "abc"], "--hidden"),
+    ("train.py", ["--resume", "missing.npz"], "no checkpoint file"),
+    ("lr_schedules.py", ["--epochs", "0"], "--epochs: must be at least 1"),
+    ("gates.py", ["--steps", "x"], "--steps: expected a whole number"),
+])
+def test_bad_arguments_fail_with_a_clear_message(tmp_path, script, args, message):
+    proc = subprocess.run([sys.executable, str(EXAMPLES / script), "--quick", "--out",
+                           str(tmp_path), *args], capture_output=True, text=True, timeout=120,
+                          cwd=tmp_path)
+    assert proc.returncode == 2 and message in proc.stderr and "Traceback" not in proc.stderr
+
+
 def test_compare_inits_on_mnist_files(run_example, mnist_dir):
     run = run_example("compare_inits.py", "--data-dir", str(mnist_dir), "--iterations", "100")
     assert "mnist: 400 training and 100 test samples, 784 features" in run.stdout
