@@ -33,7 +33,7 @@ def make_parser(description: str, default_seed: int = 0) -> argparse.ArgumentPar
     )
     parser.add_argument("--quick", action="store_true",
                         help="a small version of the experiment (seconds, not minutes)")
-    parser.add_argument("--out", type=Path, default=None,
+    parser.add_argument("--out", type=Path, default=argparse.SUPPRESS,
                         help="folder for plots and other files "
                              "(default: out/<script name>)")
     parser.add_argument("--seed", type=int, default=default_seed,
@@ -56,7 +56,7 @@ def setup(args: argparse.Namespace, script: str) -> Path:
     """Seed every generator from --seed and create the output folder; return it."""
     np.random.seed(args.seed)
     autograd.manual_seed(args.seed)
-    out = args.out if args.out is not None else Path("out") / Path(script).stem
+    out = getattr(args, "out", None) or Path("out") / Path(script).stem
     out.mkdir(parents=True, exist_ok=True)
     return out
 

@@ -40,11 +40,13 @@ def parse_args() -> argparse.Namespace:
     add_data_args(parser)
     parser.add_argument("--epochs", type=positive_int, default=30,
                         help="total epochs (with --resume: train until this many)")
-    parser.add_argument("--batch-size", type=positive_int, default=64)
+    parser.add_argument("--batch-size", type=positive_int, default=64,
+                        help="examples per training step")
     parser.add_argument("--hidden", type=str, default="256,128",
                         help="hidden layer widths, comma-separated")
     parser.add_argument("--dropout", type=float, default=0.2, help="dropout probability")
-    parser.add_argument("--optimizer", choices=sorted(OPTIMIZERS), default="adam")
+    parser.add_argument("--optimizer", choices=sorted(OPTIMIZERS), default="adam",
+                        help="update rule")
     parser.add_argument("--lr", type=float, default=3e-3, help="initial learning rate")
     parser.add_argument("--schedule", choices=SCHEDULES, default="cosine",
                         help="learning-rate schedule, stepped once per epoch")
