@@ -17,7 +17,8 @@ __all__ = ["DataLoader", "train_val_split", "kfold"]
 def _arrays(arrays: tuple, who: str) -> list[np.ndarray]:
     if not arrays:
         raise ValueError(f"{who}: give at least one array")
-    out = [a.data if isinstance(a, Tensor) else np.asarray(a) for a in arrays]
+    # Tensor's dtype policy: arrays keep their dtype, Python lists of floats become float32.
+    out = [a.data if isinstance(a, Tensor) else Tensor(a).data for a in arrays]
     for a in out:
         if a.ndim == 0:
             raise ValueError(f"{who}: arrays need a first (sample) axis, got a 0-d array")

@@ -128,3 +128,13 @@ def test_kfold_seeded_and_errors_at_call():
     assert a == b and a != [v.tolist() for _, v in kfold(10, 3, seed=5)]
     with pytest.raises(ValueError, match=r"need 2 <= k <= n, got k=11, n=10"):
         kfold(10, 11)
+
+
+def test_python_lists_follow_the_tensor_dtype_policy() -> None:
+    # Lists of floats become float32 as Tensor() makes them; arrays keep their dtype.
+    loader = DataLoader([[0.5, 1.5], [2.5, 3.5]], np.array([1.0, 2.0]), batch_size=2)
+    (x, y), = list(loader)
+    assert x.dtype == np.float32
+    assert y.dtype == np.float64
+    train, val = train_val_split([0.0, 1.0, 2.0, 3.0, 4.0], val_fraction=0.4, seed=0)
+    assert train[0].dtype == np.float32 and val[0].dtype == np.float32
