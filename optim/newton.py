@@ -112,7 +112,16 @@ class Newton(Optimizer):
             raise TypeError(f"Newton: the closure must return a scalar Tensor, got "
                             f"{type(loss).__name__} {getattr(loss, 'shape', '')}")
         with autograd.enable_grad():
-            grad, hessian = flat_gradient_and_hessian(loss, params)
+            try:
+                grad, hessian = flat_gradient_and_hessian(loss, params)
+            except RuntimeError as e:
+                if "second time" not in str(e):
+                    raise
+                raise RuntimeError(
+                    "Newton: the loss's graph was already freed; the closure must only compute "
+                    "and return the loss, without calling backward() (Newton differentiates "
+                    f"it twice itself). {e}"
+                ) from None
         _newton_update([p.data for p in params], grad, hessian, lr=group["lr"],
                        damping=group["damping"])
         state = self.state.setdefault(params[0], {"step": 0})

@@ -229,3 +229,16 @@ def test_newton_errors_are_clear():
         opt.step(lambda: x * x)
     with pytest.raises(ValueError, match="parameter groups"):
         optim.Newton([{"params": [x]}, {"params": [Tensor(np.zeros(1), True)]}])
+
+
+def test_newton_explains_a_closure_that_called_backward():
+    x = Tensor(np.array([1.0, 2.0]), requires_grad=True)
+    opt = optim.Newton([x])
+
+    def closure():
+        loss = (x * x * x).sum()
+        loss.backward()  # frees the graph Newton needs to differentiate twice
+        return loss
+
+    with pytest.raises(RuntimeError, match="Newton.*without calling backward"):
+        opt.step(closure)
