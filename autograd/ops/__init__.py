@@ -6,7 +6,7 @@ from typing import Any
 import numpy as np
 
 from ..tensor import Tensor, _make
-from . import arithmetic, linalg, reduce, shape, unary
+from . import arithmetic, linalg
 from .arithmetic import (add, div, equal, greater, greater_equal, less, less_equal, maximum,
                          minimum, mul, neg, not_equal, pow, sub, where)
 from .linalg import dot, matmul
