@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 
 from .engine import _accumulate_leaf, _add_pending, _call_backward, _checked_unbroadcast
-from .engine import _fill_missing, hand_out
+from .engine import _fill_missing, capture_leaf, hand_out
 from .function import Op
 from .grad_mode import STATE, no_grad
 from .tensor import Tensor, _make
@@ -88,11 +88,7 @@ def run_differentiable(
                     f = p.grad_fn
                     if f is None:
                         if capture is not None:
-                            idx = capture[0].get(id(p))
-                            if idx is not None:
-                                for i in idx:
-                                    old = capture[1][i]
-                                    capture[1][i] = gi if old is None else old + gi
+                            capture_leaf(capture, p, gi, copy=False)
                             continue
                         _accumulate_leaf(p, gi, True)
                     else:

@@ -297,11 +297,7 @@ def _run_fast(ready: list, deps: dict, pending: dict, retain_graph: bool, captur
             f = p.grad_fn
             if f is None:
                 if capture is not None:
-                    idx = capture[0].get(id(p))
-                    if idx is not None:
-                        for i in idx:
-                            old = capture[1][i]
-                            capture[1][i] = gi.copy() if old is None else old + gi
+                    capture_leaf(capture, p, gi, copy=True)
                     continue
                 if p.grad is None and (gi is g or gi.base is not None or not fn._builtin):
                     gi = gi.copy()  # the leaf must own its gradient: it may be changed in place
@@ -328,6 +324,13 @@ def _fill_missing(fn: Any, g: Any) -> Any:
     if fn._nout == 1:
         return g
     return [np.zeros(s, d) if x is None else x for x, (s, d) in zip(g, fn._ometa)]
+
+
+def capture_leaf(capture: Any, leaf: Tensor, g: Any, copy: bool) -> None:
+    """Add a leaf's gradient to what grad() returns for it (when grad() asked for it)."""
+    for i in capture[0].get(id(leaf), ()):
+        old = capture[1][i]
+        capture[1][i] = (g.copy() if copy else g) if old is None else old + g
 
 
 def hand_out(fn: Any, g: Any, capture: Any, create_graph: bool) -> None:

@@ -222,19 +222,11 @@ class Module:
     # -- state -----------------------------------------------------------------------------------
     def state_dict(self) -> OrderedDict:
         """Copies of every parameter and persistent buffer, keyed by qualified name."""
-        out: OrderedDict = OrderedDict()
-        # A shared submodule is saved under each of its names, as in PyTorch.
-        for prefix, m in self.named_modules(remove_duplicate=False):
-            pre = f"{prefix}." if prefix else ""
-            for name, p in m._parameters.items():
-                if p is not None:
-                    out[pre + name] = p.data.copy()
-            for name, b in m._buffers.items():
-                if b is not None and name not in m._non_persistent:
-                    out[pre + name] = b.data.copy()
-        return out
+        return OrderedDict((k, t.data.copy()) for k, t in self._state_slots().items())
 
     def _state_slots(self) -> OrderedDict:
+        """Every parameter and persistent buffer by qualified name; a shared submodule is
+        listed under each of its names, as in PyTorch."""
         slots: OrderedDict = OrderedDict()
         for prefix, m in self.named_modules(remove_duplicate=False):
             pre = f"{prefix}." if prefix else ""
