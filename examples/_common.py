@@ -184,3 +184,18 @@ def smooth(values: Sequence[float], window: int) -> np.ndarray:
     kernel = np.ones(min(window, len(v)))
     return np.convolve(v, kernel, "same") / np.convolve(np.ones_like(v), kernel, "same")
 
+
+
+def plot_loss_curves(losses: dict[str, Sequence[float]], out_path: Path, title: str,
+                     log_scale: bool = False) -> None:
+    """One smoothed training-loss curve per run, by iteration, saved to `out_path`."""
+    plt = pyplot(out_path.name)
+    if plt is None:
+        return
+    fig, ax = plt.subplots(figsize=(7, 4.5))
+    for name, values in losses.items():
+        ax.plot(np.arange(1, len(values) + 1), smooth(values, 25), label=name)
+    ax.set(title=title, xlabel="iteration", ylabel="training loss (moving average)",
+           yscale="log" if log_scale else "linear")
+    ax.legend()
+    save_figure(fig, out_path)

@@ -7,12 +7,10 @@ gradient) all but vanishes and the loss hardly moves from ln 10 ≈ 2.30; Xavier
 """
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 # _common first: it limits BLAS threads, which must happen before NumPy loads.
-from _common import (make_parser, positive_int, print_table, pyplot, result, save_figure, setup,
-                     smooth)
+from _common import make_parser, plot_loss_curves, positive_int, print_table, result, setup
 
 import numpy as np
 
@@ -22,18 +20,6 @@ from _data import add_data_args, load
 from _training import accuracy, compare, mlp, normal_init
 
 INITS: dict[str, Any] = {"std 0.01": normal_init(0.01), "Xavier": "lecun", "He": "he"}
-
-
-def plot(losses: dict[str, list[float]], out_path: Path, title: str) -> None:
-    plt = pyplot(out_path.name)
-    if plt is None:
-        return
-    fig, ax = plt.subplots(figsize=(7, 4.5))
-    for name, values in losses.items():
-        ax.plot(np.arange(1, len(values) + 1), smooth(values, 25), label=name)
-    ax.set(title=title, xlabel="iteration", ylabel="training loss (moving average)")
-    ax.legend()
-    save_figure(fig, out_path)
 
 
 def main() -> None:
@@ -64,7 +50,8 @@ def main() -> None:
     for name, first, final, test_acc in rows:
         result(init=name.replace(" ", ""), iterations=iterations, first_loss=first,
                final_loss=final, test_acc=test_acc)
-    plot(losses, out / "compare_inits.png", f"weight init, ReLU network on {data.name}")
+    plot_loss_curves(losses, out / "compare_inits.png",
+                     f"weight init, ReLU network on {data.name}")
 
 
 if __name__ == "__main__":

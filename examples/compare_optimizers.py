@@ -7,12 +7,10 @@ and the adaptive methods drop the loss much faster. Digits by default; MNIST wit
 """
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any, Callable
 
 # _common first: it limits BLAS threads, which must happen before NumPy loads.
-from _common import (make_parser, positive_int, print_table, pyplot, result, save_figure, setup,
-                     smooth)
+from _common import make_parser, plot_loss_curves, positive_int, print_table, result, setup
 
 import numpy as np
 
@@ -30,19 +28,6 @@ OPTIMIZERS: list[tuple[str, Callable[..., optim.Optimizer], dict[str, Any]]] = [
     ("RMSProp", optim.RMSprop, {"lr": 0.001, "alpha": 0.9}),
     ("Adam", optim.Adam, {"lr": 0.001}),
 ]
-
-
-def plot(losses: dict[str, list[float]], out_path: Path, title: str) -> None:
-    plt = pyplot(out_path.name)
-    if plt is None:
-        return
-    fig, ax = plt.subplots(figsize=(7, 4.5))
-    for name, values in losses.items():
-        ax.plot(np.arange(1, len(values) + 1), smooth(values, 25), label=name)
-    ax.set(title=title, xlabel="iteration", ylabel="training loss (moving average)",
-           yscale="log")
-    ax.legend()
-    save_figure(fig, out_path)
 
 
 def main() -> None:
@@ -74,7 +59,8 @@ def main() -> None:
     for name, lr, _, final_loss, test_acc in rows:
         result(optimizer=name, lr=lr, iterations=iterations, final_loss=final_loss,
                test_acc=test_acc)
-    plot(losses, out / "compare_optimizers.png", f"optimizers on {data.name}")
+    plot_loss_curves(losses, out / "compare_optimizers.png", f"optimizers on {data.name}",
+                     log_scale=True)
 
 
 if __name__ == "__main__":
