@@ -6,7 +6,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from .optimizer import Optimizer, ParamsT, _regularized_grad
+from .optimizer import Optimizer, ParamsT, _regularized_grad, _update_moments
 
 
 def _adam_update(
@@ -30,13 +30,10 @@ def _adam_update(
     m ← β₁·m + (1−β₁)·g;  v ← β₂·v + (1−β₂)·g²;  v̂ ← max(v̂, v) with amsgrad, else v̂ = v;
     p ← p − lr/(1−β₁ᵗ) · m / (√v̂/√(1−β₂ᵗ) + ε).
     """
-    one_minus_beta1 = 1.0 - beta1
-    one_minus_beta2 = 1.0 - beta2
     l2 = 0.0 if decoupled_weight_decay else weight_decay
     shrink = 1.0 - lr * weight_decay
     last_step = -1
-    subtract, multiply, sqrt, divide, maximum = (
-        np.subtract, np.multiply, np.sqrt, np.divide, np.maximum)
+    sqrt, divide, maximum = np.sqrt, np.divide, np.maximum
     for i in range(len(params)):
         p, m, v = params[i], exp_avgs[i], exp_avg_sqs[i]
         step = steps[i]
@@ -56,13 +53,7 @@ def _adam_update(
         g = grads[i]
         if l2 != 0 or maximize:
             g = _regularized_grad(p, g, l2, maximize)
-        scratch = subtract(g, m)
-        scratch *= one_minus_beta1
-        m += scratch                      # m + (1−β₁)(g − m) = β₁·m + (1−β₁)·g
-        multiply(g, g, out=scratch)
-        scratch *= one_minus_beta2
-        v *= beta2
-        v += scratch
+        scratch = _update_moments(g, m, v, beta1, beta2)
         if amsgrad:
             v = maximum(max_exp_avg_sqs[i], v, out=max_exp_avg_sqs[i])
         sqrt(v, out=scratch)

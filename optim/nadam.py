@@ -5,7 +5,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from .optimizer import Optimizer, ParamsT, _regularized_grad
+from .optimizer import Optimizer, ParamsT, _regularized_grad, _update_moments
 
 
 def _nadam_update(
@@ -40,13 +40,7 @@ def _nadam_update(
         mu = beta1 * (1.0 - 0.5 * 0.96 ** (step * momentum_decay))
         mu_next = beta1 * (1.0 - 0.5 * 0.96 ** ((step + 1) * momentum_decay))
         mu_product = mu_products[i] = mu_products[i] * mu
-        scratch = np.subtract(g, m)
-        scratch *= 1.0 - beta1
-        m += scratch
-        np.multiply(g, g, out=scratch)
-        scratch *= 1.0 - beta2
-        v *= beta2
-        v += scratch
+        scratch = _update_moments(g, m, v, beta1, beta2)
         np.divide(v, 1.0 - beta2**step, out=scratch)
         np.sqrt(scratch, out=scratch)
         scratch += eps

@@ -55,6 +55,22 @@ def _regularized_grad(
     return out
 
 
+def _update_moments(g: np.ndarray, m: np.ndarray, v: np.ndarray, beta1: float,
+                    beta2: float) -> np.ndarray:
+    """In place: m ← β₁·m + (1−β₁)·g, v ← β₂·v + (1−β₂)·g² (Adam's two moments).
+
+    Returns the scratch array it used, free for the caller's next step.
+    """
+    scratch = np.subtract(g, m)
+    scratch *= 1.0 - beta1
+    m += scratch                      # m + (1−β₁)(g − m) = β₁·m + (1−β₁)·g
+    np.multiply(g, g, out=scratch)
+    scratch *= 1.0 - beta2
+    v *= beta2
+    v += scratch
+    return scratch
+
+
 class Optimizer:
     """Base of all optimizers.
 
