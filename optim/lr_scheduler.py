@@ -45,8 +45,10 @@ class LRScheduler:
         self.step()
 
     def lr_at(self, epoch: int) -> list[float]:
-        """The rate of every group at step `epoch`."""
-        raise NotImplementedError
+        """The rate of every group at step `epoch` (each schedule defines its closed form)."""
+        raise NotImplementedError(
+            f"{type(self).__name__} must define lr_at(epoch), its rate at each step"
+        )
 
     def step(self) -> None:
         """Advance one step and set each group's "lr"."""
