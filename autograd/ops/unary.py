@@ -8,6 +8,7 @@ import numpy as np
 
 from ..function import Op
 from ..tensor import Tensor
+from ._erf import erf as erf_array
 
 
 class Exp(Op):
@@ -173,7 +174,7 @@ class Erf(Op):
     @staticmethod
     def forward(ctx: Any, x: Any) -> Any:
         ctx.saved = (x,)
-        return _erf(np.asarray(x))
+        return erf_array(np.asarray(x))
 
     @staticmethod
     def backward(ctx: Any, g: Any) -> tuple:
@@ -275,9 +276,3 @@ def astype(x: Any, dtype: Any) -> Tensor:
     if isinstance(x, Tensor) and x.requires_grad and np.dtype(dtype).kind != "f":
         return Tensor(x.data.astype(dtype))
     return Cast._apply(x, dtype)
-
-
-def _erf(x: np.ndarray) -> np.ndarray:
-    from ._erf import erf as erf_array
-
-    return erf_array(x)
