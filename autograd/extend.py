@@ -1,0 +1,24 @@
+"""The one door from `nn` and `optim` into the engine's internals.
+
+Packages built on `autograd` import engine pieces from here and nowhere else: the base class for
+fused ops, the array kernels that NumPy lacks, and small helpers shared with the ops.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from .function import Op
+from .ops._erf import erf as erf_array
+from .ops._util import normalize_axis
+from .ops.shape import scatter_add
+from .random import default_generator
+from .tensor import Tensor
+
+__all__ = ["Op", "data_of", "erf_array", "normalize_axis", "scatter_add", "default_generator"]
+
+
+def data_of(x: Any) -> np.ndarray:
+    """The ndarray behind a Tensor, array, list or number."""
+    return x.data if isinstance(x, Tensor) else np.asarray(x)
