@@ -23,3 +23,9 @@ settings.register_profile(
     suppress_health_check=[HealthCheck.too_slow],
 )
 settings.load_profile(os.environ.get("SCRATCHGRAD_HYPOTHESIS_PROFILE", "ci"))
+
+# Scripts run in subprocesses (the example smoke tests) import this checkout's packages, not
+# whatever copy may be installed, so the suite tests the code beside it.
+_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+os.environ["PYTHONPATH"] = os.pathsep.join(
+    p for p in (_ROOT, os.environ.get("PYTHONPATH", "")) if p)
