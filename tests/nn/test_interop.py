@@ -123,6 +123,18 @@ def test_any_memory_layout_and_our_tensors_load():
         np.testing.assert_array_equal(v, state[k], err_msg=k)
 
 
+def test_a_state_saved_with_numpy_savez_loads(tmp_path):
+    """The README's route for a PyTorch model: arrays saved with np.savez, loaded here."""
+    src = mlp(3, 4, 2)
+    warm_up(src, 3)
+    np.savez(tmp_path / "weights.npz", **nn.utils.torch_state_dict(src))
+    dst = mlp(3, 4, 2)
+    with np.load(tmp_path / "weights.npz", allow_pickle=False) as arrays:
+        nn.utils.load_torch_state_dict(dst, arrays)
+    for k, v in src.state_dict().items():
+        np.testing.assert_array_equal(dst.state_dict()[k], v, err_msg=k)
+
+
 def test_names_and_shapes_are_checked_and_nothing_changes_on_error():
     model = mlp(3, 4, 2)
     before = model.state_dict()
