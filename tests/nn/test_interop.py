@@ -90,7 +90,7 @@ def test_a_class_that_declares_pytorch_layout_is_not_transposed():
 
 
 @given(n_in=st.integers(1, 6), hidden=st.integers(1, 6), n_out=st.integers(1, 4),
-       dtype=st.sampled_from([np.float32, np.float64]), seed=st.integers(0, 2**16))
+       dtype=st.sampled_from([np.float16, np.float32, np.float64]), seed=st.integers(0, 2**16))
 def test_round_trip_restores_the_state_and_the_outputs(n_in, hidden, n_out, dtype, seed):
     ag.manual_seed(seed)
     src, dst = mlp(n_in, hidden, n_out, dtype), mlp(n_in, hidden, n_out, dtype)
@@ -235,6 +235,12 @@ def test_parameters_requiring_grad_and_float64_models_load_from_pytorch():
         expected = ref(torch.from_numpy(x)).numpy()
     np.testing.assert_allclose(model(ag.Tensor(x)).data, expected, rtol=1e-12)
     assert model[0].weight.dtype == np.float64
+    # bfloat16 (no NumPy dtype) and float16 states load, cast to the model's dtype.
+    low = {k: v.to(torch.bfloat16 if i % 2 else torch.float16)
+           for i, (k, v) in enumerate(ref.state_dict().items())}
+    nn.utils.load_torch_state_dict(model, low)
+    for k, v in nn.utils.torch_state_dict(model).items():
+        np.testing.assert_array_equal(v, low[k].double().numpy(), err_msg=k)
 
 
 def test_nested_module_and_nn_linear_round_trip_through_pytorch():
