@@ -63,7 +63,7 @@ def run_workload(w: Workload, torch: Any, repeat: int | None, quick: bool) -> di
         if peer == "numpy" or torch is not None:
             contenders[label] = setup()
     number = max(1, w.number // 10) if quick else w.number
-    rounds = repeat if repeat is not None else (1 if quick else w.repeat)
+    rounds = repeat if repeat is not None else (3 if quick else w.repeat)
     times = measure(contenders, number, rounds)
     best = {k: min(v) / w.ops for k, v in times.items()}
     median = {k: statistics.median(v) / w.ops for k, v in times.items()}
@@ -156,7 +156,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--repeat", type=int, default=None,
                         help="timing samples per contender (default: each workload's own)")
     parser.add_argument("--quick", action="store_true",
-                        help="one short sample each: checks that everything runs")
+                        help="three short samples each: checks that everything runs")
     parser.add_argument("--only", default=None,
                         help="comma-separated workload names, e.g. W1,W5")
     parser.add_argument("--json", metavar="PATH", default=None, help="write the results here")
