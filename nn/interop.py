@@ -19,8 +19,6 @@ import numpy as np
 
 from autograd import Tensor
 
-from ._state import IncompatibleKeys, load_into
-
 __all__ = ["torch_state_dict", "load_torch_state_dict"]
 
 
@@ -36,24 +34,24 @@ def weight_is_transposed(module: Any) -> bool:
     return isinstance(module, dense)
 
 
-def _slots(model: Any) -> OrderedDict:
-    """{key: (tensor, transposed)} for every parameter and persistent buffer of `model`."""
-    if not hasattr(model, "_state_slots"):
+def _entries(model: Any) -> OrderedDict:
+    """{key: (array copy, transposed)} for every entry of `model.state_dict()`."""
+    if not callable(getattr(model, "state_dict", None)) or not hasattr(model, "named_modules"):
         raise TypeError(f"expected an nn.Module, got {type(model).__name__}")
     owners = dict(model.named_modules(remove_duplicate=False))
     out: OrderedDict = OrderedDict()
-    for key, t in model._state_slots().items():
+    for key, arr in model.state_dict().items():
         prefix, _, local = key.rpartition(".")
-        flip = local == "weight" and t.data.ndim == 2 and weight_is_transposed(owners[prefix])
-        out[key] = (t, flip)
+        flip = local == "weight" and arr.ndim == 2 and weight_is_transposed(owners[prefix])
+        out[key] = (arr, flip)
     return out
 
 
 def torch_state_dict(model: Any) -> OrderedDict:
     """The model's parameters and persistent buffers as NumPy arrays (fresh, C-contiguous
     copies) in PyTorch's layout: Dense weights transposed to (out_features, in_features)."""
-    return OrderedDict((key, np.array(t.data.T if flip else t.data, order="C", copy=True))
-                       for key, (t, flip) in _slots(model).items())
+    return OrderedDict((key, np.ascontiguousarray(arr.T) if flip else np.asarray(arr))
+                       for key, (arr, flip) in _entries(model).items())
 
 
 def _as_array(value: Any, key: str) -> np.ndarray:
@@ -76,41 +74,42 @@ def _as_array(value: Any, key: str) -> np.ndarray:
     return arr
 
 
-def _problem(key: str, arr: np.ndarray, t: Tensor, flip: bool) -> str | None:
-    want = t.data.shape[::-1] if flip else t.data.shape
+def _problem(key: str, arr: np.ndarray, have: np.ndarray, flip: bool) -> str | None:
+    want = have.shape[::-1] if flip else have.shape
     if arr.shape != want:
         hint = ""
-        if flip and arr.shape == t.data.shape:
+        if flip and arr.shape == have.shape:
             hint = ("; that is our own (in, out) layout: PyTorch's is (out, in), or use "
                     "model.load_state_dict for a state in our layout")
         what = "a Dense weight, PyTorch layout (out_features, in_features)" if flip else \
             "the model's shape"
         return (f"size mismatch for '{key}': the state has shape {arr.shape}, expected "
                 f"{want} ({what}){hint}")
-    if t.data.dtype.kind in "iu" and arr.dtype.kind == "f" and not (
+    if have.dtype.kind in "iu" and arr.dtype.kind == "f" and not (
             np.all(np.isfinite(arr)) and np.all(arr == np.round(arr))):
-        return f"'{key}' must hold whole numbers (dtype {t.data.dtype}), got {arr.ravel()[:4]}"
+        return f"'{key}' must hold whole numbers (dtype {have.dtype}), got {arr.ravel()[:4]}"
     return None
 
 
 def load_torch_state_dict(model: Any, state: Mapping[str, Any],
-                          strict: bool = True) -> IncompatibleKeys:
+                          strict: bool = True) -> Any:
     """Load a PyTorch-layout state (torch tensors or arrays, e.g. `torch_model.state_dict()`)
     into `model`, transposing Dense weights back to (in, out). Every name and shape is checked
     first; on any problem a RuntimeError lists them all and the model is left unchanged.
-    Values are cast to the model's dtypes. Returns the missing and unexpected keys."""
+    Values are cast to the model's dtypes. Returns (missing_keys, unexpected_keys) as
+    `Module.load_state_dict` does."""
     if not isinstance(state, Mapping):
         raise TypeError(f"load_torch_state_dict: state must be a mapping of names to tensors, "
                         f"got {type(state).__name__}")
-    slots = _slots(model)
+    slots = _entries(model)
     owner = type(model).__name__
     missing = [k for k in slots if k not in state]
     unexpected = [k for k in state if k not in slots]
     problems, ours = [], {}
-    for key, (t, flip) in slots.items():
+    for key, (have, flip) in slots.items():
         if key in state:
             arr = _as_array(state[key], key)
-            problem = _problem(key, arr, t, flip)
+            problem = _problem(key, arr, have, flip)
             if problem:
                 problems.append(problem)
             ours[key] = arr.T if flip else arr
@@ -121,5 +120,5 @@ def load_torch_state_dict(model: Any, state: Mapping[str, Any],
     if problems:
         raise RuntimeError(f"load_torch_state_dict: error(s) loading a PyTorch state into "
                            f"{owner}:\n  " + "\n  ".join(problems))
-    load_into({k: t for k, (t, _) in slots.items()}, ours, False, owner)
-    return IncompatibleKeys(missing, unexpected)
+    result = model.load_state_dict(ours, strict=False)  # checks shapes again, casts dtypes
+    return type(result)(missing, unexpected)
