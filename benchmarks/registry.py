@@ -81,9 +81,12 @@ def discover() -> tuple[list[Workload], dict[str, str]]:
         try:
             module = importlib.import_module(module_name)
         except Exception as exc:  # noqa: BLE001 - reported to the user, not swallowed
-            failed[module_name] = f"{type(exc).__name__}: {exc}"
+            failed[module_name] = f"it failed to import: {type(exc).__name__}: {exc}"
             continue
-        for w in getattr(module, "WORKLOADS", ()):
+        if not getattr(module, "WORKLOADS", None):
+            failed[module_name] = "it defines no WORKLOADS list (see benchmarks/README.md)"
+            continue
+        for w in module.WORKLOADS:
             if w.name in found:
                 raise ValueError(f"workload {w.name} is registered twice (again in "
                                  f"{module_name})")

@@ -187,8 +187,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     workloads, failed = discover()
     for module, error in failed.items():
-        print(f"warning: {module} failed to import, its workloads are left out: {error}",
-              file=sys.stderr)
+        print(f"warning: {module} is left out: {error}", file=sys.stderr)
     if args.list:
         for w in workloads:
             print(f"{w.name:<10} {w.description}")

@@ -10,10 +10,12 @@ import math
 import os
 import subprocess
 import sys
+import types
 from pathlib import Path
 
 import pytest
 
+from benchmarks import registry
 from benchmarks.registry import Workload, sort_key
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -142,3 +144,24 @@ def test_workload_entries_are_validated() -> None:
         Workload("W3", "bad extra", ours=setup, numpy=setup, extras={"x": ("jax", setup)})
     assert sorted(["W10", "W-einsum", "W2", "W1"], key=sort_key) == \
         ["W1", "W2", "W10", "W-einsum"]
+
+
+def test_discovery_reports_broken_modules_and_duplicate_names(monkeypatch) -> None:
+    def setup() -> object:
+        return lambda: None
+
+    good = types.ModuleType("fake_good")
+    good.WORKLOADS = [Workload("W10", "b", ours=setup, numpy=setup),
+                      Workload("W9", "a", ours=setup, numpy=setup)]
+    old_style = types.ModuleType("fake_old_style")  # a script without a WORKLOADS list
+    monkeypatch.setitem(sys.modules, "fake_good", good)
+    monkeypatch.setitem(sys.modules, "fake_old_style", old_style)
+    monkeypatch.setattr(registry, "bench_modules",
+                        lambda: ["fake_good", "fake_old_style", "fake_missing_module"])
+    found, failed = registry.discover()
+    assert [w.name for w in found] == ["W9", "W10"]
+    assert "WORKLOADS" in failed["fake_old_style"]
+    assert "failed to import" in failed["fake_missing_module"]
+    monkeypatch.setattr(registry, "bench_modules", lambda: ["fake_good", "fake_good"])
+    with pytest.raises(ValueError, match="W10 is registered twice"):
+        registry.discover()
