@@ -3,7 +3,7 @@
 W1: 200 elementwise ops (mul, add, tanh, exp, sub in turn) on shape (4,), sum, backward.
 W5: layer-norm-like forward + backward on x (256, 512), g and b (512,).
 W6: 20,000 repetitions of x = x * 1.0001 + 0.0001 on shape (1,), then backward.
-Run: python benchmarks/bench_autograd.py [--repeat N]
+Run: python -m benchmarks --only W1,W5,W6 (or python benchmarks/bench_autograd.py [flags]).
 """
 from __future__ import annotations
 
@@ -12,32 +12,27 @@ import os
 for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ[_var] = "1"
 
-import argparse  # noqa: E402
-import time  # noqa: E402
+import sys  # noqa: E402
 from typing import Callable  # noqa: E402
 
 import numpy as np  # noqa: E402
 
+if __package__ in (None, ""):  # run as a script: make the repository importable
+    sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
 import autograd as ag  # noqa: E402
+from benchmarks.registry import Workload, load_torch  # noqa: E402
 
-try:
-    import torch  # noqa: E402
-
-    torch.set_num_threads(1)
-except ImportError:
-    torch = None
+torch = None  # set by the torch setups below, so listing or skipping PyTorch never imports it
 
 
-def best_time(fn: Callable[[], object], repeat: int, number: int) -> float:
-    """Smallest mean time per call over `repeat` rounds of `number` calls (seconds)."""
-    fn()
-    best = float("inf")
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        for _ in range(number):
-            fn()
-        best = min(best, (time.perf_counter() - t0) / number)
-    return best
+def with_torch(fn: Callable[[], None]) -> Callable[[], Callable[[], None]]:
+    """A setup that imports torch (one thread) for the w*_torch functions, then returns fn."""
+    def setup() -> Callable[[], None]:
+        global torch
+        torch = load_torch()
+        return fn
+    return setup
 
 
 # -- W1 ------------------------------------------------------------------------------------------
@@ -153,8 +148,8 @@ def w6_torch() -> None:
     y.sum().backward()
 
 
-def check_results() -> None:
-    """The autograd workloads compute what the NumPy references compute."""
+def check_w1() -> None:
+    """W1's gradient is the hand-written NumPy one."""
     x = ag.Tensor(x1, requires_grad=True)
     y = x
     c = ag.Tensor(c1)
@@ -162,6 +157,10 @@ def check_results() -> None:
         y = (((y * c) + c).tanh().exp()) - c
     y.sum().backward()
     np.testing.assert_allclose(x.grad.data, w1_numpy(), rtol=1e-4, atol=1e-6)
+
+
+def check_w5() -> None:
+    """W5's gradients are the hand-written NumPy ones."""
     x = ag.Tensor(x5, requires_grad=True)
     g = ag.Tensor(g5, requires_grad=True)
     b = ag.Tensor(b5, requires_grad=True)
@@ -171,27 +170,20 @@ def check_results() -> None:
         np.testing.assert_allclose(ours.data, ref, rtol=2e-3, atol=2e-3)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeat", type=int, default=7, help="timing rounds (best is kept)")
-    args = parser.parse_args()
-    check_results()
-    rows = [
-        ("W1", W1_OPS, w1_autograd, w1_numpy, w1_torch, 200),
-        ("W5", 1, w5_autograd, w5_numpy, w5_torch, 20),
-        ("W6", 2 * W6_REPS, w6_autograd, w6_numpy, w6_torch, 2),
-    ]
-    print(f"{'workload':8} {'autograd':>12} {'numpy':>12} {'torch':>12} "
-          f"{'ag/numpy':>9} {'torch/numpy':>11} {'ag/torch':>9}")
-    for name, ops, ours, ref, theirs, number in rows:
-        t_ag = best_time(ours, args.repeat, number)
-        t_np = best_time(ref, args.repeat, number)
-        t_th = best_time(theirs, args.repeat, number) if torch is not None else float("nan")
-        unit = 1e6 / ops
-        print(f"{name:8} {t_ag * unit:10.3f}us {t_np * unit:10.3f}us {t_th * unit:10.3f}us "
-              f"{t_ag / t_np:9.2f} {t_th / t_np:11.2f} {t_ag / t_th:9.2f}")
-    print("(times per op for W1 and W6, per step for W5; ratios < 1 favour the left side)")
+WORKLOADS = [
+    Workload("W1", "200 elementwise ops (mul, add, tanh, exp, sub) on shape (4,), sum, "
+             "backward: per-op overhead", ours=lambda: w1_autograd, numpy=lambda: w1_numpy,
+             torch=with_torch(w1_torch), number=200, repeat=7, ops=W1_OPS, check=check_w1),
+    Workload("W5", "layer-norm-like forward + backward on (256, 512)",
+             ours=lambda: w5_autograd, numpy=lambda: w5_numpy, torch=with_torch(w5_torch),
+             number=20, repeat=7, check=check_w5),
+    Workload("W6", "20,000-step chain x = x * 1.0001 + 0.0001 on shape (1,), backward",
+             ours=lambda: w6_autograd, numpy=lambda: w6_numpy, torch=with_torch(w6_torch),
+             number=2, repeat=7, ops=2 * W6_REPS),
+]
 
 
 if __name__ == "__main__":
-    main()
+    from benchmarks.run import main
+
+    sys.exit(main(["--only", ",".join(w.name for w in WORKLOADS), *sys.argv[1:]]))

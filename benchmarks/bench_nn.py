@@ -5,7 +5,7 @@ W4: the same with BatchNorm1d + ReLU + Dropout(0.5) after each hidden Dense, Ada
 A step is zero_grad, forward, backward, optimizer step. Times are printed as ratios to a
 hand-written NumPy implementation of the same computation measured in the same run (and to
 PyTorch when it imports). Everything runs on one thread.
-Run: python benchmarks/bench_nn.py [--rounds N]
+Run: python -m benchmarks --only W2,W4 (or python benchmarks/bench_nn.py [flags]).
 """
 from __future__ import annotations
 
@@ -14,21 +14,19 @@ import os
 for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ[_var] = "1"  # before NumPy loads its BLAS
 
-import argparse  # noqa: E402
-import statistics  # noqa: E402
 import sys  # noqa: E402
-import time  # noqa: E402
 from typing import Callable  # noqa: E402
 
 import numpy as np  # noqa: E402
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+if __package__ in (None, ""):  # run as a script: make the repository importable
+    sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 import autograd  # noqa: E402
 import nn  # noqa: E402
 import optim  # noqa: E402
-from nn_reference import NumpyMLP, init_weights  # noqa: E402
+from benchmarks.nn_reference import NumpyMLP, init_weights  # noqa: E402
+from benchmarks.registry import Workload  # noqa: E402
 
 BATCH, SIZES = 128, (784, 256, 256, 10)
 STEPS_PER_SAMPLE = 10
@@ -122,13 +120,6 @@ def torch_step(batchnorm: bool) -> Callable[[], float] | None:
     return step
 
 
-def per_step(fn: Callable[[], float]) -> float:
-    start = time.perf_counter()
-    for _ in range(STEPS_PER_SAMPLE):
-        fn()
-    return (time.perf_counter() - start) / STEPS_PER_SAMPLE
-
-
 def check_same(batchnorm: bool) -> float:
     """Largest difference between the NumPy and scratchgrad losses over three steps (W2 only:
     W4's dropout masks differ between the two)."""
@@ -136,36 +127,26 @@ def check_same(batchnorm: bool) -> float:
     return max(abs(a() - b()) for _ in range(3))
 
 
-def run(name: str, batchnorm: bool, rounds: int) -> None:
-    impls = {"numpy": numpy_step(batchnorm), "scratchgrad": scratch_step(batchnorm)}
-    torch_fn = torch_step(batchnorm)
-    if torch_fn is not None:
-        impls["torch"] = torch_fn
-    for fn in impls.values():  # warm up caches and allocators
-        for _ in range(5):
-            fn()
-    samples: dict[str, list[float]] = {k: [] for k in impls}
-    for _ in range(rounds):  # interleaved, so drifts in machine load hit all alike
-        for k, fn in impls.items():
-            samples[k].append(per_step(fn))
-    best = {k: min(v) for k, v in samples.items()}
-    med = {k: statistics.median(v) for k, v in samples.items()}
-    # Ratios use the best sample of each: on a shared machine other load only ever adds time.
-    print(f"{name}: ms/step over {rounds} samples of {STEPS_PER_SAMPLE} steps; ratios to NumPy")
-    print(f"  {'':<12} {'best':>8}    {'ratio':>5}   {'median':>8}    {'ratio':>5}")
-    for k in impls:
-        print(f"  {k:<12} {best[k] * 1e3:8.3f} ms {best[k] / best['numpy']:5.2f}x  "
-              f"{med[k] * 1e3:8.3f} ms {med[k] / med['numpy']:5.2f}x")
+def check_w2() -> str:
+    """W2 computes the NumPy baseline's losses; the note gives the largest difference."""
+    diff = check_same(False)
+    if not diff <= 1e-4:
+        raise AssertionError(f"W2: scratchgrad and NumPy losses differ by {diff:.2e} over 3 steps")
+    return f"|loss_numpy - loss_scratchgrad| over 3 steps <= {diff:.2e}"
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--rounds", type=int, default=30)
-    args = parser.parse_args()
-    print(f"W2 check: |loss_numpy - loss_scratchgrad| over 3 steps <= {check_same(False):.2e}")
-    run("W2 MLP + SGD", False, args.rounds)
-    run("W4 MLP + BatchNorm1d + Dropout + Adam", True, args.rounds)
+WORKLOADS = [
+    Workload("W2", "MLP 784-256-256-10 training step, batch 128, cross-entropy, SGD",
+             ours=lambda: scratch_step(False), numpy=lambda: numpy_step(False),
+             torch=lambda: torch_step(False), number=STEPS_PER_SAMPLE, repeat=30,
+             check=check_w2),
+    Workload("W4", "the W2 MLP with BatchNorm1d + ReLU + Dropout(0.5), Adam",
+             ours=lambda: scratch_step(True), numpy=lambda: numpy_step(True),
+             torch=lambda: torch_step(True), number=STEPS_PER_SAMPLE, repeat=30),
+]
 
 
 if __name__ == "__main__":
-    main()
+    from benchmarks.run import main
+
+    sys.exit(main(["--only", ",".join(w.name for w in WORKLOADS), *sys.argv[1:]]))

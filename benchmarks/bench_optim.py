@@ -3,7 +3,8 @@
 Times `optim.Adam.step()` against hand-written NumPy Adam loops measured in the same run
 (the plain in-place loop is the baseline of the ratios; the one with out= scratch buffers is
 shown too), and against torch.optim.Adam (foreach=False and default) when torch imports.
-Everything runs on one thread. Run: python benchmarks/bench_optim.py [--rounds N]
+Everything runs on one thread.
+Run: python -m benchmarks --only W8 (or python benchmarks/bench_optim.py [flags]).
 """
 from __future__ import annotations
 
@@ -12,19 +13,18 @@ import os
 for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ[_var] = "1"  # before NumPy loads its BLAS
 
-import argparse  # noqa: E402
 import math  # noqa: E402
-import statistics  # noqa: E402
 import sys  # noqa: E402
-import time  # noqa: E402
 from typing import Callable  # noqa: E402
 
 import numpy as np  # noqa: E402
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+if __package__ in (None, ""):  # run as a script: make the repository importable
+    sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 import optim  # noqa: E402
 from autograd import Tensor  # noqa: E402
+from benchmarks.registry import Workload, load_torch  # noqa: E402
 
 N_PARAMS, SHAPE = 200, (64, 64)
 LR, BETA1, BETA2, EPS = 1e-3, 0.9, 0.999, 1e-8
@@ -105,47 +105,18 @@ def torch_adam(torch, foreach: bool | None) -> Callable[[], None]:
                             foreach=foreach).step
 
 
-def sample(step: Callable[[], None]) -> float:
-    start = time.perf_counter()
-    for _ in range(STEPS_PER_SAMPLE):
-        step()
-    return (time.perf_counter() - start) / STEPS_PER_SAMPLE
-
-
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rounds", type=int, default=15, help="samples per contender")
-    rounds = parser.parse_args().rounds
-
-    contenders: dict[str, Callable[[], None]] = {
-        "numpy loop (baseline)": numpy_plain(),
-        "numpy loop, out= scratch": numpy_scratch(),
-        "optim.Adam": ours(),
-    }
-    try:
-        import torch
-    except ImportError:
-        print("torch not importable: PyTorch rows skipped")
-    else:
-        torch.set_num_threads(1)
-        contenders["torch Adam foreach=False"] = torch_adam(torch, False)
-        contenders["torch Adam default"] = torch_adam(torch, None)
-
-    for step in contenders.values():  # warm caches and allocators
-        sample(step)
-    # Interleave the contenders round by round so drift in machine load hits all alike.
-    times: dict[str, list[float]] = {name: [] for name in contenders}
-    for _ in range(rounds):
-        for name, step in contenders.items():
-            times[name].append(sample(step))
-
-    base = statistics.median(times["numpy loop (baseline)"])
-    print(f"W8: Adam step, {N_PARAMS} float32 parameters of shape {SHAPE}, 1 thread, "
-          f"median of {rounds} x {STEPS_PER_SAMPLE} steps")
-    for name, samples in times.items():
-        median = statistics.median(samples)
-        print(f"  {name:<26} {median * 1e3:8.3f} ms/step   {median / base:5.2f}x numpy")
+WORKLOADS = [
+    Workload("W8", f"one Adam step over {N_PARAMS} float32 parameters of shape {SHAPE}, "
+             "gradients set (numpy: the plain in-place loop; torch: default Adam)",
+             ours=ours, numpy=numpy_plain, torch=lambda: torch_adam(load_torch(), None),
+             number=STEPS_PER_SAMPLE, repeat=15,
+             extras={"numpy loop, out= scratch": ("numpy", numpy_scratch),
+                     "torch Adam foreach=False": ("torch",
+                                                  lambda: torch_adam(load_torch(), False))}),
+]
 
 
 if __name__ == "__main__":
-    main()
+    from benchmarks.run import main
+
+    sys.exit(main(["--only", ",".join(w.name for w in WORKLOADS), *sys.argv[1:]]))

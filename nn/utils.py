@@ -1,4 +1,5 @@
-"""Regularisation penalties, gradient clipping and the max-norm constraint.
+"""Regularisation penalties, gradient clipping, the max-norm constraint, and (from
+`nn.interop`) PyTorch-layout state dicts.
 
 Gradients are never changed in place: a clipped gradient is a new array assigned to
 `p.grad.data`, so arrays handed out earlier (or shared between tensors) keep their values.
@@ -12,8 +13,10 @@ import numpy as np
 
 from autograd import Tensor
 
+from .interop import load_torch_state_dict, torch_state_dict
+
 __all__ = ["l1_penalty", "l2_penalty", "elastic_net_penalty", "clip_grad_norm_",
-           "clip_grad_value_", "max_norm_"]
+           "clip_grad_value_", "max_norm_", "torch_state_dict", "load_torch_state_dict"]
 
 
 def _param_list(params: Any) -> list:
