@@ -63,8 +63,10 @@ def train(model: nn.Module, opt: Any, x: np.ndarray, y: np.ndarray, x_val: np.nd
         history["train_acc"].append(evaluate(model, x, y)[1])
         history["val_acc"].append(evaluate(model, x_val, y_val)[1])
         mean_ratio = np.mean(epoch_ratios, axis=0)
-        bar.update()
         loss = np.mean(history["loss"][-len(epoch_ratios):])
+        bar.update()
+        bar.set_postfix(loss=f"{loss:.4f}", train_acc=f"{history['train_acc'][-1]:.3f}",
+                        val_acc=f"{history['val_acc'][-1]:.3f}")
         bar.write(f"epoch {epoch + 1:3d}/{epochs}  loss {loss:.4f}  "
                   f"train acc {history['train_acc'][-1]:.4f}  "
                   f"val acc {history['val_acc'][-1]:.4f}  update/weight "

@@ -98,7 +98,8 @@ def main() -> None:
         lr = 10 ** rng.uniform(*args.lr_range)
         acc = score(sizes, x, y, splits, lr, weight_decay, epochs, args.seed)
         results.append((lr, weight_decay, acc))
-        bar.update(status=f"best {max(r[2] for r in results):.3f}")
+        bar.update()
+        bar.set_postfix(val_acc=f"{acc:.3f}", best=f"{max(r[2] for r in results):.3f}")
     bar.close()
 
     ranked = sorted(results, key=lambda r: -r[2])

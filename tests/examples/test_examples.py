@@ -2,7 +2,9 @@
 it printed (its RESULT lines) shows the effect the course notes describe."""
 from __future__ import annotations
 
+import importlib.util
 import math
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -11,6 +13,7 @@ import pytest
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
+BLOCKED = os.environ.get("SCRATCHGRAD_EXAMPLES_BLOCK", "")
 SCRIPTS = sorted(p.name for p in EXAMPLES.glob("*.py")
                  if not p.name.startswith("_") and p.name != "mnist_idx.py")
 
@@ -173,6 +176,9 @@ def test_train_quick_and_resume(run_example, plotting):
     assert a["dataset"] in ("digits", "spiral") and int(a["epochs"]) == 3
     assert float(a["test_acc"]) > 0.85  # a sensible accuracy after three epochs
     assert (first.out / "train_curves.png").exists() == plotting
+    if importlib.util.find_spec("tqdm") is not None and "tqdm" not in BLOCKED:
+        # tqdm's bar on stderr, with the loss and accuracies in its postfix
+        assert "training: 100%" in first.stderr and "val_acc=" in first.stderr
     checkpoint = first.out / "checkpoint.npz"
     resumed = run_example("train.py", "--resume", str(checkpoint), "--epochs", "5", out="b")
     b = resumed.result()
@@ -184,16 +190,17 @@ def test_train_quick_and_resume(run_example, plotting):
         assert b[key] == c[key], key
 
 
-def test_train_without_scikit_learn_and_matplotlib(run_example):
-    """The fallback path: generated spirals instead of digits, a notice instead of plots."""
-    run = run_example("train.py", block=("sklearn", "matplotlib"))
+def test_train_without_scikit_learn_matplotlib_and_tqdm(run_example):
+    """The fallback path: generated spirals instead of digits, a notice instead of plots,
+    the plain progress bar instead of tqdm's."""
+    run = run_example("train.py", block=("sklearn", "matplotlib", "tqdm"))
     assert "scikit-learn is not installed" in run.stdout
     assert "matplotlib is not installed" in run.stdout
     result = run.result()
     assert result["dataset"] == "spiral" and float(result["test_acc"]) > 0.85
     assert not list(run.out.glob("*.png"))
     assert (run.out / "checkpoint.npz").exists()
-    assert "training [" in run.stderr  # the progress bar's summary line
+    assert "training [" in run.stderr and "val_acc=" in run.stderr  # the plain bar's summary
 
 
 def test_mnist_from_idx_files(run_example, mnist_dir, plotting):
