@@ -91,10 +91,13 @@ def test_activation_histograms(run_example, plotting):
 
 def test_compare_optimizers(run_example):
     run = run_example("compare_optimizers.py")
+    assert run.stdout.startswith("data: runs on")  # says it is not the notes' MNIST
     loss = {r["optimizer"]: float(r["final_loss"]) for r in run.results()}
-    assert len(loss) == 6
-    assert all(loss[name] < loss["SGD"] for name in loss if name != "SGD")
+    assert sorted(loss) == sorted(["SGD", "Momentum", "Nesterov", "AdaGrad", "RMSProp",
+                                   "AdaDelta", "Adam", "AdamW"])
+    assert all(loss[name] < loss["SGD"] for name in loss if name != "SGD")  # SGD slowest
     assert float(run.result(optimizer="Adam")["test_acc"]) > 0.8
+    assert {int(r["epochs"]) for r in run.results()} == {3}  # an epochs regime, as the notes
 
 
 def test_compare_inits(run_example):
@@ -106,18 +109,32 @@ def test_compare_inits(run_example):
 
 def test_batchnorm_effect(run_example):
     run = run_example("batchnorm_effect.py")
+    assert run.stdout.startswith("data: runs on")
     summary = run.result(summary="batchnorm")
     assert float(summary["mean_batchnorm_acc"]) > float(summary["mean_plain_acc"]) + 0.1
-    assert int(summary["batchnorm_better"]) >= int(summary["scales"]) // 2
+    scales = [r for r in run.results() if "std" in r and "diagnosis" not in r]
+    assert len(scales) == int(summary["scales"]) == 3
+    assert float(scales[0]["std"]) == 1 and float(scales[-1]["std"]) == 1e-4
+    for row in scales:  # BatchNorm learns at every tested scale, from std 1 to 1e-4
+        assert float(row["batchnorm_acc"]) > 0.5, row
+    for std in ("1", "0.0001"):  # and the notes' lr 0.01 with eps 1e-5 is what stalls it
+        stalled = run.result(diagnosis="notes_settings", std=std)
+        assert float(stalled["batchnorm_acc"]) < 0.5
+    assert "notes:" in run.stdout and "measured:" in run.stdout
 
 
-def test_overfitting_and_its_cures(run_example):
+def test_overfitting_and_its_cures(run_example, plotting):
     run = run_example("overfitting.py")
-    gap = {key: float(run.result(variant=key)["gap"]) for key in ("plain", "decay", "dropout")}
-    assert float(run.result(variant="plain")["train_acc"]) > 0.8
-    assert gap["plain"] > 0.03
-    assert gap["decay"] < gap["plain"]
-    assert gap["dropout"] < gap["plain"]
+    assert run.stdout.startswith("data: runs on")
+    assert len(run.results(grid="point")) == 4  # the whole grid is printed
+    plain = run.result(variant="plain")
+    assert float(plain["train_acc"]) == 1.0 and float(plain["gap"]) > 0.03  # overfits
+    chosen = run.result(variant="regularised")  # chosen on validation, not on test
+    assert float(chosen["weight_decay"]) > 0 or float(chosen["dropout"]) > 0
+    assert float(chosen["test_acc"]) > float(plain["test_acc"])  # regularisation helps
+    for key in ("decay", "dropout"):
+        assert float(run.result(variant=key)["gap"]) < float(plain["gap"])
+    assert (run.out / "overfitting.png").exists() == plotting
 
 
 @pytest.mark.parametrize("folds", [0, 3])
