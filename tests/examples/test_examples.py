@@ -52,8 +52,10 @@ def test_gates_xor(run_example, plotting):
     assert (run.out / "gates.png").exists() == plotting
 
 
-def test_backprop_graph(run_example):
+def test_backprop_graph(run_example, plotting):
     run = run_example("backprop_graph.py")
+    # drawn by Graphviz when installed, else by matplotlib
+    assert (run.out / "backprop_values.png").exists() == plotting
     values = {k: float(v) for k, v in run.result().items()}
     assert values == {"f": -7, "wx": -10, "df_dw": 5, "df_dx": -2, "df_db": 1, "df_dwx": 1}
     dot = (run.out / "backprop_graph.dot").read_text()
@@ -72,6 +74,9 @@ def test_optimizer_paths(run_example, plotting):
     assert abs(ys[-1]) < abs(ys[0])
     assert float(rows["AdaGrad"]["distance"]) < 0.2
     assert float(rows["SGD"]["distance"]) > float(rows["AdaGrad"]["distance"])
+    assert int(rows["SGD"]["y_sign_flips"]) == 30
+    for name in ("AdaGrad", "RMSProp"):  # they reach y = 0: rounding wobble is no zig-zag
+        assert int(rows[name]["y_sign_flips"]) == 0
     assert (run.out / "optimizer_paths.png").exists() == plotting
 
 
