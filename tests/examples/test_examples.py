@@ -265,3 +265,41 @@ def test_compare_inits_on_mnist_files(run_example, mnist_dir):
     assert "mnist: 400 training and 100 test samples, 784 features" in run.stdout
     small, he = run.result(init="std0.01"), run.result(init="He")
     assert float(he["final_loss"]) < float(small["final_loss"]) - 0.3
+
+
+def test_activations(run_example, plotting):
+    run = run_example("activations.py")
+    rows = {r["activation"]: r for r in run.results()}
+    assert len(rows) == 13  # every activation of the notes
+    for name, row in rows.items():
+        assert float(row["grad_error"]) < 1e-6, name  # autograd's derivative is right
+    assert float(rows["Leaky_ReLU_0.1"]["f_at_minus_1"]) == pytest.approx(-0.1)  # notes' slope
+    for name in ("sigmoid", "tanh"):
+        assert rows[name]["saturates"] == "both_ends"
+    assert rows["tanh"]["zero_centred"] == "True" and rows["sigmoid"]["zero_centred"] == "False"
+    assert rows["ReLU"]["zero_centred"] == "False"
+    assert rows["Mish"]["monotone"] == "False" and rows["ReLU"]["monotone"] == "True"
+    gelu, approx = rows["GELU_(erf)"], rows["GELU_(tanh)"]
+    assert float(gelu["f_at_1"]) == pytest.approx(0.8413447, abs=1e-6)  # 1·Φ(1)
+    assert float(approx["f_at_1"]) == pytest.approx(float(gelu["f_at_1"]), abs=1e-3)
+    assert (run.out / "activations.png").exists() == plotting
+
+
+def test_losses(run_example, plotting):
+    run = run_example("losses.py")
+    svm = {r["image"]: r for r in run.results(loss="svm")}
+    for image, expected in (("cat", 2.9), ("car", 0.0), ("frog", 12.9)):  # the notes' values
+        assert float(svm[image]["notes_sum"]) == pytest.approx(expected, abs=1e-9)
+        assert float(svm[image]["multimargin"]) == pytest.approx(expected / 3, abs=1e-6)
+    ce = run.result(loss="softmax_ce")
+    assert float(ce["natural_log"]) == pytest.approx(2.04, abs=0.005)
+    assert float(ce["log10"]) == pytest.approx(0.89, abs=0.005)  # the notes' base-10 slip
+    mse = run.result(loss="mse")
+    assert float(mse["half_sum"]) == pytest.approx(0.0975) and float(mse["mean"]) == \
+        pytest.approx(0.0195)
+    catalogue = run.result(loss="catalogue")
+    assert int(catalogue["count"]) == 15 and catalogue["agree"] == catalogue["count"]
+    grads = run.result(check="gradients")
+    assert float(grads["softmax_ce"]) < 1e-12  # softmax + CE backward is (y - t)/N
+    assert float(grads["affine"]) < 1e-12  # dX = dY·Wᵀ, dW = Xᵀ·dY, db = ΣdY
+    assert (run.out / "losses.png").exists() == plotting
