@@ -303,3 +303,26 @@ def test_losses(run_example, plotting):
     assert float(grads["softmax_ce"]) < 1e-12  # softmax + CE backward is (y - t)/N
     assert float(grads["affine"]) < 1e-12  # dX = dY·Wᵀ, dW = Xᵀ·dY, db = ΣdY
     assert (run.out / "losses.png").exists() == plotting
+
+
+def test_regularization(run_example, plotting):
+    run = run_example("regularization.py")
+    ids = run.result(check="identities")
+    # the notes' elastic net Σ(βW² + |W|) is (1 + β)·elastic_net_penalty(l1_ratio=1/(1 + β))
+    assert float(ids["elastic_mapped"]) == pytest.approx(float(ids["elastic_direct"]), rel=1e-6)
+    # vanilla dropout (scale at test) and inverted dropout (scale in training) agree in mean
+    for name in ("vanilla", "inverted"):
+        assert float(ids[f"{name}_train_mean"]) == pytest.approx(
+            float(ids[f"{name}_test_mean"]), rel=0.01)
+    assert float(ids["vanilla_test_mean"]) == pytest.approx(0.8)  # keep probability 0.8
+    rows = {r["variant"]: r for r in run.results() if "variant" in r}
+    assert len(rows) == 8
+    assert float(rows["L1"]["small_w1"]) > 5 * float(rows["none"]["small_w1"])  # sparsity
+    assert float(rows["L2"]["mean_abs_w1"]) < float(rows["none"]["mean_abs_w1"])
+    assert float(rows["max-norm"]["max_unit_norm"]) <= 1.0 + 1e-5
+    assert float(rows["none"]["max_unit_norm"]) > 1.0
+    for name in ("inverted_dropout", "vanilla_dropout"):
+        assert float(rows[name]["gap"]) < float(rows["none"]["gap"])
+    for row in rows.values():
+        assert float(row["test_acc"]) > 0.8  # every variant still learns
+    assert (run.out / "regularization.png").exists() == plotting
