@@ -326,3 +326,23 @@ def test_regularization(run_example, plotting):
     for row in rows.values():
         assert float(row["test_acc"]) > 0.8  # every variant still learns
     assert (run.out / "regularization.png").exists() == plotting
+
+
+def test_initialization(run_example, plotting):
+    run = run_example("initialization.py")
+    assert run.stdout.startswith("data: runs on")
+    for init in ("zeros", "all", "He"):
+        assert run.results(part="symmetry", init=init)
+    for row in run.results(part="symmetry"):
+        if row["init"] == "He":
+            assert int(row["distinct_units"]) == 50  # random init breaks the symmetry
+        else:  # zero or constant init: every unit of a layer stays the same
+            assert int(row["distinct_units"]) == 1
+            assert float(row["test_acc"]) < 0.3  # and the net learns next to nothing
+    assert len(run.results(part="bias")) == 2
+    inits = {(r["activation"], r["init"]): r for r in run.results(part="init")}
+    relu_he, relu_lecun = inits["relu", "he"], inits["relu", "lecun"]
+    # the notes' √(1/n) shrinks ReLU activations layer by layer; He keeps their spread
+    assert float(relu_lecun["last_hidden_std"]) < 0.5 * float(relu_he["last_hidden_std"])
+    assert float(relu_he["final_loss"]) < float(relu_lecun["final_loss"])
+    assert (run.out / "initialization.png").exists() == plotting
