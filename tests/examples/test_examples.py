@@ -25,10 +25,14 @@ def num(row: dict[str, str], key: str) -> float:
 def test_the_scripts_are_all_covered():
     """A new script must get a check below (and a line in the README)."""
     assert SCRIPTS == sorted([
-        "activation_histograms.py", "babysitting.py", "backprop_graph.py",
+        "activation_histograms.py", "activations.py", "babysitting.py", "backprop_graph.py",
         "batchnorm_effect.py", "compare_inits.py", "compare_optimizers.py", "gates.py",
-        "hyperparameter_search.py", "lr_schedules.py", "mnist.py", "optimizer_paths.py",
-        "overfitting.py", "second_order.py", "train.py"])
+        "gradient_descent.py", "hyperparameter_search.py", "initialization.py", "losses.py",
+        "lr_schedules.py", "mnist.py", "optimizer_paths.py", "overfitting.py",
+        "regularization.py", "second_order.py", "train.py"])
+    readme = (EXAMPLES.parent / "README.md").read_text()
+    for script in SCRIPTS:
+        assert f"examples/{script}" in readme, script
 
 
 @pytest.mark.parametrize("script", SCRIPTS)
@@ -346,3 +350,23 @@ def test_initialization(run_example, plotting):
     assert float(relu_lecun["last_hidden_std"]) < 0.5 * float(relu_he["last_hidden_std"])
     assert float(relu_he["final_loss"]) < float(relu_lecun["final_loss"])
     assert (run.out / "initialization.png").exists() == plotting
+
+
+def test_gradient_descent(run_example, plotting):
+    run = run_example("gradient_descent.py")
+    loss = {r["method"]: float(r["final_loss"]) for r in run.results(part="descent")}
+    assert sorted(loss) == ["batch", "mini-batch", "stochastic"]
+    # per epoch, many small steps beat one exact step
+    assert loss["stochastic"] < loss["batch"] and loss["mini-batch"] < loss["batch"]
+    seconds = {r["method"]: float(r["seconds"]) for r in run.results(part="descent")}
+    assert seconds["mini-batch"] < seconds["stochastic"]  # vectorised batches are cheaper
+    end = {(r["surface"], r["optimizer"]): r for r in run.results(part="surface")}
+    # SGD sits at the saddle (0, 0); Momentum rolls off it to a minimum at y = ±1
+    assert abs(float(end["saddle", "SGD"]["y"])) < 0.1
+    assert abs(abs(float(end["saddle", "Momentum"]["y"])) - 1) < 0.05
+    # SGD stops in the nearer, higher valley; Momentum reaches the lower one
+    assert float(end["local", "SGD"]["x"]) == pytest.approx(0.96, abs=0.01)
+    assert float(end["local", "Momentum"]["x"]) == pytest.approx(-1.04, abs=0.01)
+    assert float(end["local", "Momentum"]["f"]) < float(end["local", "SGD"]["f"])
+    for name in ("gradient_descent.png", "gradient_descent_surfaces.png"):
+        assert (run.out / name).exists() == plotting
