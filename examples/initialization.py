@@ -97,7 +97,7 @@ def main() -> None:
     parser.add_argument("--lr", type=float, default=0.05, help="SGD learning rate")
     args = parser.parse_args()
     out = setup(args, __file__)
-    epochs = min(args.epochs, 6) if args.quick else args.epochs
+    epochs = min(args.epochs, 4) if args.quick else args.epochs
     data = load(args)
     print_regime(data, "weight-init comparison on 60,000 images", f"{len(data.x_train)} "
                  f"samples, SGD lr {args.lr:g}, {epochs} epochs of batches of 100")

@@ -86,7 +86,7 @@ def main() -> None:
                         help="the grid's dropout probabilities, comma-separated")
     args = parser.parse_args()
     out = setup(args, __file__)
-    epochs = min(args.epochs, 150) if args.quick else args.epochs
+    epochs = min(args.epochs, 100) if args.quick else args.epochs
     decays = [0.0, 3e-3] if args.quick else sorted(set([0.0] + args.weight_decays))
     dropouts = [0.0, 0.2] if args.quick else sorted(set([0.0] + args.dropouts))
     data = load(args)

@@ -149,7 +149,7 @@ def main() -> None:
     parser.add_argument("--drop", type=float, default=0.2, help="probability of dropping")
     args = parser.parse_args()
     out = setup(args, __file__)
-    epochs = min(args.epochs, 40) if args.quick else args.epochs
+    epochs = min(args.epochs, 25) if args.quick else args.epochs
     data = load(args)
     x, y = data.x_train[:args.samples], data.y_train[:args.samples]
     print_regime(data, "no data given for these slides", f"{len(x)} samples, 3 hidden layers "
