@@ -152,7 +152,8 @@ def main() -> None:
     epochs = min(args.epochs, 25) if args.quick else args.epochs
     data = load(args)
     x, y = data.x_train[:args.samples], data.y_train[:args.samples]
-    print_regime(data, "no data given for these slides", f"{len(x)} samples, 3 hidden layers "
+    print_regime(data, "its weight decay and dropout slides train on 300 images",
+                 f"{len(x)} samples, 3 hidden layers "
                  f"of 100 ReLU units, SGD lr {args.lr:g}, {epochs} epochs")
 
     c = checks(args.seed, args.beta, args.drop)
