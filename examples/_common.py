@@ -1,4 +1,4 @@
-"""Helpers shared by the example scripts: command line, progress bar, tables and plots.
+"""Helpers shared by the example scripts: command line, progress bars, tables and plots.
 
 Every script prints a human-readable table and, for scripts and tests that read its output,
 `RESULT key=value ...` lines (one per row of results, values without spaces).
@@ -93,29 +93,32 @@ def result(**values: Any) -> None:
     print("RESULT " + " ".join(parts), flush=True)
 
 
-class Progress:
-    """A text progress bar on stderr, without dependencies.
+class PlainProgress:
+    """The fallback progress bar when tqdm is not installed: the same calls as a tqdm bar
+    (update, set_postfix, write, close), drawn on stderr without dependencies.
 
     On a terminal it redraws one line in place (at most ten times a second); when stderr is
     a file or a pipe it writes only one summary line at the end, so logs stay readable.
     """
 
-    def __init__(self, total: int, label: str = "", width: int = 28) -> None:
-        self.total, self.label, self.width = max(int(total), 1), label, width
-        self.count, self.status = 0, ""
+    def __init__(self, total: int, desc: str = "", width: int = 28) -> None:
+        self.total, self.desc, self.width = max(int(total), 1), desc, width
+        self.count, self.postfix = 0, ""
         self.start = self._last_draw = time.perf_counter()
         self.interactive = sys.stderr.isatty()
 
-    def update(self, n: int = 1, status: str = "") -> None:
-        """Advance by n steps; `status` is shown after the bar (e.g. the current loss)."""
+    def update(self, n: int = 1) -> None:
+        """Advance by n steps."""
         self.count = min(self.count + n, self.total)
-        if status:
-            self.status = status
         now = time.perf_counter()
         if self.interactive and (now - self._last_draw > 0.1 or self.count == self.total):
             self._last_draw = now
             sys.stderr.write("\r" + self._line(now))
             sys.stderr.flush()
+
+    def set_postfix(self, refresh: bool = True, **values: Any) -> None:
+        """Values shown after the bar (e.g. the current loss and accuracy)."""
+        self.postfix = ", ".join(f"{k}={fmt(v)}" for k, v in values.items())
 
     def write(self, text: str) -> None:
         """Print a line on stdout without garbling the bar (it is redrawn below the line)."""
@@ -132,8 +135,8 @@ class Progress:
         bar = "#" * done + "." * (self.width - done)
         elapsed = now - self.start
         eta = elapsed / self.count * (self.total - self.count) if self.count else 0.0
-        return (f"{self.label} [{bar}] {self.count}/{self.total} "
-                f"{elapsed:5.1f}s eta {eta:4.1f}s {self.status}")
+        return (f"{self.desc} [{bar}] {self.count}/{self.total} "
+                f"{elapsed:5.1f}s eta {eta:4.1f}s {self.postfix}")
 
     def close(self) -> None:
         """Finish the bar with a newline (or the summary line when not on a terminal)."""
@@ -142,9 +145,22 @@ class Progress:
         sys.stderr.flush()
 
 
-def progress(items: Sequence[T], label: str = "") -> Iterator[T]:
+def Progress(total: int, desc: str = "") -> Any:  # noqa: N802  (used like a class)
+    """A progress bar on stderr: tqdm's when tqdm is installed, PlainProgress otherwise.
+
+    Both take update(n), set_postfix(key=value, ...), write(text) (a line on stdout that
+    does not garble the bar) and close(). stdout stays free for tables and RESULT lines.
+    """
+    try:
+        from tqdm import tqdm
+    except ImportError:
+        return PlainProgress(total, desc)
+    return tqdm(total=total, desc=desc, file=sys.stderr, dynamic_ncols=True, leave=True)
+
+
+def progress(items: Sequence[T], desc: str = "") -> Iterator[T]:
     """Iterate over `items` with a progress bar."""
-    bar = Progress(len(items), label)
+    bar = Progress(len(items), desc)
     try:
         for item in items:
             yield item

@@ -117,3 +117,16 @@ def load(args: argparse.Namespace, test_fraction: float = 0.2) -> Dataset:
     # 64 features as the digits have; most of them noise, as most pixels are.
     x, y = make_spiral(600, n_classes=3, radius=4.0, dims=64, dim_noise=0.2)
     return _split(x, y, test_fraction, "spiral", 3)
+
+
+def print_regime(data: Dataset, notes: str, here: str, notes_data: str = "MNIST") -> None:
+    """One line at the start of a script whose experiment the notes ran on other data:
+    which data this run uses and how the notes' regime differs (`notes`, `here`)."""
+    if data.name == "mnist":
+        print(f"data: MNIST-style IDX files, as the notes' {notes_data} run ({notes}); "
+              f"here: {here}")
+        return
+    source = ("scikit-learn's bundled 8x8 digits (1797 images, 64 features)"
+              if data.name == "digits" else "generated spirals (scikit-learn is missing)")
+    print(f"data: runs on {source}, not the notes' {notes_data} ({notes}); here: {here}; "
+          "pass --data-dir DIR for MNIST")

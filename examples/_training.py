@@ -113,6 +113,8 @@ def compare(runs: dict[str, tuple[nn.Module, Any]], x: np.ndarray, y: np.ndarray
         for name, (model, opt) in runs.items():
             losses[name].append(train_step(model, opt, x[idx], y[idx]))
         bar.update()
+        if it % 10 == 0:
+            bar.set_postfix(refresh=False, **{name: f"{v[-1]:.3f}" for name, v in losses.items()})
         if report_every and (it % report_every == 0 or it == iterations):
             bar.write(f"iteration {it:5d}: " + "  ".join(
                 f"{name} {np.mean(v[-report_every:]):.4f}" for name, v in losses.items()))

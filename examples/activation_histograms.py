@@ -51,25 +51,36 @@ def plot(activation: str, runs: dict[str, list[np.ndarray]], out_path: Path) -> 
     if plt is None:
         return
     n_layers = len(next(iter(runs.values())))
-    fig, axes = plt.subplots(len(runs), n_layers, figsize=(2.4 * n_layers, 1.9 * len(runs)),
+    fig, axes = plt.subplots(len(runs), n_layers, figsize=(2.5 * n_layers, 2.0 * len(runs)),
                              sharey="row")
     for r, (init, acts) in enumerate(runs.items()):
         if activation == "relu":
             acts = [a[a > 0] for a in acts]  # half are exact zeros: they would hide the rest
-            hi = max(float(np.percentile(a, 99)) if a.size else 0.0 for a in acts) or 1.0
-            span = (0.0, hi)
-        else:
-            span = (0.0, 1.0) if activation == "sigmoid" else (-1.0, 1.0)
+            his = [float(np.percentile(a, 99)) if a.size else 0.0 for a in acts]
+            his = [h or 1.0 for h in his]
+            # One x range per row shows a spread shrinking layer by layer (Xavier); but where
+            # the values grow or shrink ~7x a layer (std 1, std 0.01) one shared axis would
+            # squash all layers but one into a single bar: each layer gets its own range.
+            own_range = max(his) / min(his) > 20
         for c, a in enumerate(acts):
+            if activation == "relu":
+                span = (0.0, his[c] if own_range else max(his))
+            else:
+                span = (0.0, 1.0) if activation == "sigmoid" else (-1.0, 1.0)
             ax = axes[r, c]
             ax.hist(a.ravel(), bins=30, range=span, color="tab:blue")
             ax.set_xlim(*span)
             ax.tick_params(labelsize=7)
+            ax.ticklabel_format(axis="x", style="sci", scilimits=(-2, 3))
+            ax.xaxis.get_offset_text().set_fontsize(7)
             if r == 0:
                 ax.set_title(f"layer {c + 1}", fontsize=9)
             if c == 0:
-                ax.set_ylabel(init, fontsize=9)
-    note = " (positive values; zeros left out)" if activation == "relu" else ""
+                ax.set_ylabel(f"{init}\ncount", fontsize=9)
+            if r == len(runs) - 1:
+                ax.set_xlabel("activation value", fontsize=8)
+    note = (" (positive values, zeros left out)\nrows whose scale changes over 20x across "
+            "layers: each layer on its own x range" if activation == "relu" else "")
     fig.suptitle(f"{activation} activations by layer and weight init{note}", fontsize=11)
     save_figure(fig, out_path)
 

@@ -16,7 +16,7 @@ import numpy as np
 
 import autograd as ag
 import optim
-from _data import add_data_args, load
+from _data import add_data_args, load, print_regime
 from _training import accuracy, compare, mlp, normal_init
 
 INITS: dict[str, Any] = {"std 0.01": normal_init(0.01), "Xavier": "lecun", "He": "he"}
@@ -32,6 +32,10 @@ def main() -> None:
     out = setup(args, __file__)
     iterations = min(args.iterations, 400) if args.quick else args.iterations
     data = load(args)
+    print_regime(data, "2000 iterations of 128 ≈ 4 epochs of 60,000 images",
+                 f"{iterations} iterations of {args.batch_size} ≈ "
+                 f"{iterations * args.batch_size / len(data.x_train):.0f} epochs of "
+                 f"{len(data.x_train)}; the ranking std 0.01 < Xavier < He is the same")
     print(data.describe())
 
     runs = {}

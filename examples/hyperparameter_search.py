@@ -20,7 +20,7 @@ import numpy as np
 import autograd as ag
 import nn
 import optim
-from _data import add_data_args, load
+from _data import add_data_args, load, print_regime
 from _training import accuracy, mlp, train_step
 
 
@@ -87,6 +87,9 @@ def main() -> None:
         n_val = int(round(0.2 * len(x)))
         splits = [(order[n_val:], order[:n_val])]
         what = "20% validation split"
+    print_regime(data, "500 images of 784 features, 100 trials of 50 epochs",
+                 f"{len(x)} samples of {data.n_features} features, {trials} trials of "
+                 f"{epochs} epochs; expect higher validation accuracy than the notes' 0.84")
     print(data.describe() + f"; searching on {len(x)} samples, {what}")
 
     rng = np.random.default_rng(args.seed)
@@ -98,7 +101,8 @@ def main() -> None:
         lr = 10 ** rng.uniform(*args.lr_range)
         acc = score(sizes, x, y, splits, lr, weight_decay, epochs, args.seed)
         results.append((lr, weight_decay, acc))
-        bar.update(status=f"best {max(r[2] for r in results):.3f}")
+        bar.update()
+        bar.set_postfix(val_acc=f"{acc:.3f}", best=f"{max(r[2] for r in results):.3f}")
     bar.close()
 
     ranked = sorted(results, key=lambda r: -r[2])

@@ -78,6 +78,7 @@ def main() -> None:
             if scheduler is not None:
                 scheduler.step()
             bar.update()
+            bar.set_postfix(schedule=name, loss=f"{h['loss'][-1]:.4f}")
         history[name] = h
         final[name] = (evaluate(model, data.x_train, data.y_train)[0],
                        accuracy(model, data.x_test, data.y_test))

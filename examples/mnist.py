@@ -103,6 +103,7 @@ def main() -> None:
         scheduler.step()
         test_loss, test_acc = evaluate(model, x_test, y_test)
         bar.update()
+        bar.set_postfix(loss=f"{loss:.4f}", test_acc=f"{test_acc:.3f}")
         bar.write(f"epoch {epoch + 1:3d}/{epochs}  loss {loss:.4f}  test loss {test_loss:.4f}  "
                   f"test acc {test_acc:.4f}")
     bar.close()

@@ -170,3 +170,37 @@ def download(cache_dir: str | Path, dataset: str = "mnist") -> Path:
                            "download is corrupt or the mirror changed, so it was deleted")
         partial.replace(target)
     return folder
+
+
+def main() -> None:
+    """Command line: check (and with --download fetch) a folder of IDX files."""
+    import argparse
+
+    parser = argparse.ArgumentParser(
+        description="Check a folder of MNIST or Fashion-MNIST IDX files (plain or .gz): "
+                    "load both splits and print their shapes and label counts. With "
+                    "--download, fetch the four files first and verify their SHA-256 sums.",
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    parser.add_argument("folder", type=Path, nargs="?",
+                        default=Path.home() / ".cache" / "scratchgrad",
+                        help="the folder holding the IDX files (the cache folder with "
+                             "--download)")
+    parser.add_argument("--download", action="store_true",
+                        help="download the files into FOLDER/<dataset> first (network)")
+    parser.add_argument("--dataset", choices=sorted(SOURCES), default="mnist",
+                        help="which data set --download fetches")
+    args = parser.parse_args()
+    try:
+        folder = download(args.folder, args.dataset) if args.download else args.folder
+        splits = load(folder)
+    except IdxError as exc:
+        raise SystemExit(f"error: {exc}") from None
+    print(f"IDX files in {folder}:")
+    for split, (images, labels) in zip(SPLITS, splits):
+        counts = np.bincount(labels, minlength=10)
+        print(f"  {split:5s}: images {images.shape} {images.dtype}, labels {labels.shape}; "
+              f"per class {counts.tolist()}")
+
+
+if __name__ == "__main__":
+    main()

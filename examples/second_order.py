@@ -40,7 +40,7 @@ def rosenbrock(p: ag.Tensor) -> ag.Tensor:
 
 
 def run(make: Callable[..., optim.Optimizer], options: dict[str, Any], uses_closure: bool,
-        max_iters: int, bar: Progress) -> dict[str, Any]:
+        max_iters: int, bar: Any) -> dict[str, Any]:
     """Iterate until f < TARGET or max_iters; the path, f per iteration and evaluations."""
     point = ag.Tensor(np.array(START), requires_grad=True)
     opt = make([point], **options)

@@ -149,7 +149,9 @@ def main() -> None:
         for xb, yb in loader:
             if len(xb) > 1:  # BatchNorm needs two samples to estimate a variance
                 losses.append(train_step(model, opt, xb.data, yb.data))
-            bar.update(status=f"loss {losses[-1]:.4f}" if losses else "")
+            bar.update()
+            if losses:
+                bar.set_postfix(loss=f"{losses[-1]:.4f}", refresh=False)
         if scheduler is not None:
             scheduler.step()
         val_loss, val_acc = evaluate(model, x_val, y_val)
@@ -157,6 +159,8 @@ def main() -> None:
         for key, value in zip(history, (float(np.mean(losses)), val_loss, train_acc, val_acc,
                                         lr)):
             history[key].append(value)
+        bar.set_postfix(loss=f"{history['loss'][-1]:.4f}", train_acc=f"{train_acc:.3f}",
+                        val_acc=f"{val_acc:.3f}")
         bar.write(f"epoch {epoch + 1:3d}/{args.epochs}  loss {history['loss'][-1]:.4f}  "
                   f"train acc {train_acc:.4f}  val acc {val_acc:.4f}  lr {lr:.3g}")
         nn.save({"settings": {k: str(v) if isinstance(v, Path) else v

@@ -2,7 +2,9 @@
 it printed (its RESULT lines) shows the effect the course notes describe."""
 from __future__ import annotations
 
+import importlib.util
 import math
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -11,6 +13,7 @@ import pytest
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
+BLOCKED = os.environ.get("SCRATCHGRAD_EXAMPLES_BLOCK", "")
 SCRIPTS = sorted(p.name for p in EXAMPLES.glob("*.py")
                  if not p.name.startswith("_") and p.name != "mnist_idx.py")
 
@@ -22,10 +25,14 @@ def num(row: dict[str, str], key: str) -> float:
 def test_the_scripts_are_all_covered():
     """A new script must get a check below (and a line in the README)."""
     assert SCRIPTS == sorted([
-        "activation_histograms.py", "babysitting.py", "backprop_graph.py",
+        "activation_histograms.py", "activations.py", "babysitting.py", "backprop_graph.py",
         "batchnorm_effect.py", "compare_inits.py", "compare_optimizers.py", "gates.py",
-        "hyperparameter_search.py", "lr_schedules.py", "mnist.py", "optimizer_paths.py",
-        "overfitting.py", "second_order.py", "train.py"])
+        "gradient_descent.py", "hyperparameter_search.py", "initialization.py", "losses.py",
+        "lr_schedules.py", "mnist.py", "optimizer_paths.py", "overfitting.py",
+        "regularization.py", "second_order.py", "train.py"])
+    readme = (EXAMPLES.parent / "README.md").read_text()
+    for script in SCRIPTS:
+        assert f"examples/{script}" in readme, script
 
 
 @pytest.mark.parametrize("script", SCRIPTS)
@@ -49,8 +56,10 @@ def test_gates_xor(run_example, plotting):
     assert (run.out / "gates.png").exists() == plotting
 
 
-def test_backprop_graph(run_example):
+def test_backprop_graph(run_example, plotting):
     run = run_example("backprop_graph.py")
+    # drawn by Graphviz when installed, else by matplotlib
+    assert (run.out / "backprop_values.png").exists() == plotting
     values = {k: float(v) for k, v in run.result().items()}
     assert values == {"f": -7, "wx": -10, "df_dw": 5, "df_dx": -2, "df_db": 1, "df_dwx": 1}
     dot = (run.out / "backprop_graph.dot").read_text()
@@ -69,6 +78,9 @@ def test_optimizer_paths(run_example, plotting):
     assert abs(ys[-1]) < abs(ys[0])
     assert float(rows["AdaGrad"]["distance"]) < 0.2
     assert float(rows["SGD"]["distance"]) > float(rows["AdaGrad"]["distance"])
+    assert int(rows["SGD"]["y_sign_flips"]) == 30
+    for name in ("AdaGrad", "RMSProp"):  # they reach y = 0: rounding wobble is no zig-zag
+        assert int(rows[name]["y_sign_flips"]) == 0
     assert (run.out / "optimizer_paths.png").exists() == plotting
 
 
@@ -88,10 +100,13 @@ def test_activation_histograms(run_example, plotting):
 
 def test_compare_optimizers(run_example):
     run = run_example("compare_optimizers.py")
+    assert run.stdout.startswith("data: runs on")  # says it is not the notes' MNIST
     loss = {r["optimizer"]: float(r["final_loss"]) for r in run.results()}
-    assert len(loss) == 6
-    assert all(loss[name] < loss["SGD"] for name in loss if name != "SGD")
+    assert sorted(loss) == sorted(["SGD", "Momentum", "Nesterov", "AdaGrad", "RMSProp",
+                                   "AdaDelta", "Adam", "AdamW"])
+    assert all(loss[name] < loss["SGD"] for name in loss if name != "SGD")  # SGD slowest
     assert float(run.result(optimizer="Adam")["test_acc"]) > 0.8
+    assert {int(r["epochs"]) for r in run.results()} == {3}  # an epochs regime, as the notes
 
 
 def test_compare_inits(run_example):
@@ -103,18 +118,32 @@ def test_compare_inits(run_example):
 
 def test_batchnorm_effect(run_example):
     run = run_example("batchnorm_effect.py")
+    assert run.stdout.startswith("data: runs on")
     summary = run.result(summary="batchnorm")
     assert float(summary["mean_batchnorm_acc"]) > float(summary["mean_plain_acc"]) + 0.1
-    assert int(summary["batchnorm_better"]) >= int(summary["scales"]) // 2
+    scales = [r for r in run.results() if "std" in r and "diagnosis" not in r]
+    assert len(scales) == int(summary["scales"]) == 3
+    assert float(scales[0]["std"]) == 1 and float(scales[-1]["std"]) == 1e-4
+    for row in scales:  # BatchNorm learns at every tested scale, from std 1 to 1e-4
+        assert float(row["batchnorm_acc"]) > 0.5, row
+    for std in ("1", "0.0001"):  # and the notes' lr 0.01 with eps 1e-5 is what stalls it
+        stalled = run.result(diagnosis="notes_settings", std=std)
+        assert float(stalled["batchnorm_acc"]) < 0.5
+    assert "notes:" in run.stdout and "measured:" in run.stdout
 
 
-def test_overfitting_and_its_cures(run_example):
+def test_overfitting_and_its_cures(run_example, plotting):
     run = run_example("overfitting.py")
-    gap = {key: float(run.result(variant=key)["gap"]) for key in ("plain", "decay", "dropout")}
-    assert float(run.result(variant="plain")["train_acc"]) > 0.8
-    assert gap["plain"] > 0.03
-    assert gap["decay"] < gap["plain"]
-    assert gap["dropout"] < gap["plain"]
+    assert run.stdout.startswith("data: runs on")
+    assert len(run.results(grid="point")) == 4  # the whole grid is printed
+    plain = run.result(variant="plain")
+    assert float(plain["train_acc"]) == 1.0 and float(plain["gap"]) > 0.03  # overfits
+    chosen = run.result(variant="regularised")  # chosen on validation, not on test
+    assert float(chosen["weight_decay"]) > 0 or float(chosen["dropout"]) > 0
+    assert float(chosen["test_acc"]) > float(plain["test_acc"])  # regularisation helps
+    for key in ("decay", "dropout"):
+        assert float(run.result(variant=key)["gap"]) < float(plain["gap"])
+    assert (run.out / "overfitting.png").exists() == plotting
 
 
 @pytest.mark.parametrize("folds", [0, 3])
@@ -173,6 +202,9 @@ def test_train_quick_and_resume(run_example, plotting):
     assert a["dataset"] in ("digits", "spiral") and int(a["epochs"]) == 3
     assert float(a["test_acc"]) > 0.85  # a sensible accuracy after three epochs
     assert (first.out / "train_curves.png").exists() == plotting
+    if importlib.util.find_spec("tqdm") is not None and "tqdm" not in BLOCKED:
+        # tqdm's bar on stderr, with the loss and accuracies in its postfix
+        assert "training: 100%" in first.stderr and "val_acc=" in first.stderr
     checkpoint = first.out / "checkpoint.npz"
     resumed = run_example("train.py", "--resume", str(checkpoint), "--epochs", "5", out="b")
     b = resumed.result()
@@ -184,16 +216,17 @@ def test_train_quick_and_resume(run_example, plotting):
         assert b[key] == c[key], key
 
 
-def test_train_without_scikit_learn_and_matplotlib(run_example):
-    """The fallback path: generated spirals instead of digits, a notice instead of plots."""
-    run = run_example("train.py", block=("sklearn", "matplotlib"))
+def test_train_without_scikit_learn_matplotlib_and_tqdm(run_example):
+    """The fallback path: generated spirals instead of digits, a notice instead of plots,
+    the plain progress bar instead of tqdm's."""
+    run = run_example("train.py", block=("sklearn", "matplotlib", "tqdm"))
     assert "scikit-learn is not installed" in run.stdout
     assert "matplotlib is not installed" in run.stdout
     result = run.result()
     assert result["dataset"] == "spiral" and float(result["test_acc"]) > 0.85
     assert not list(run.out.glob("*.png"))
     assert (run.out / "checkpoint.npz").exists()
-    assert "training [" in run.stderr  # the progress bar's summary line
+    assert "training [" in run.stderr and "val_acc=" in run.stderr  # the plain bar's summary
 
 
 def test_mnist_from_idx_files(run_example, mnist_dir, plotting):
@@ -236,3 +269,103 @@ def test_compare_inits_on_mnist_files(run_example, mnist_dir):
     assert "mnist: 400 training and 100 test samples, 784 features" in run.stdout
     small, he = run.result(init="std0.01"), run.result(init="He")
     assert float(he["final_loss"]) < float(small["final_loss"]) - 0.3
+
+
+def test_activations(run_example, plotting):
+    run = run_example("activations.py")
+    rows = {r["activation"]: r for r in run.results()}
+    assert len(rows) == 13  # every activation of the notes
+    for name, row in rows.items():
+        assert float(row["grad_error"]) < 1e-6, name  # autograd's derivative is right
+    assert float(rows["Leaky_ReLU_0.1"]["f_at_minus_1"]) == pytest.approx(-0.1)  # notes' slope
+    for name in ("sigmoid", "tanh"):
+        assert rows[name]["saturates"] == "both_ends"
+    assert rows["tanh"]["zero_centred"] == "True" and rows["sigmoid"]["zero_centred"] == "False"
+    assert rows["ReLU"]["zero_centred"] == "False"
+    assert rows["Mish"]["monotone"] == "False" and rows["ReLU"]["monotone"] == "True"
+    gelu, approx = rows["GELU_(erf)"], rows["GELU_(tanh)"]
+    assert float(gelu["f_at_1"]) == pytest.approx(0.8413447, abs=1e-6)  # 1·Φ(1)
+    assert float(approx["f_at_1"]) == pytest.approx(float(gelu["f_at_1"]), abs=1e-3)
+    assert (run.out / "activations.png").exists() == plotting
+
+
+def test_losses(run_example, plotting):
+    run = run_example("losses.py")
+    svm = {r["image"]: r for r in run.results(loss="svm")}
+    for image, expected in (("cat", 2.9), ("car", 0.0), ("frog", 12.9)):  # the notes' values
+        assert float(svm[image]["notes_sum"]) == pytest.approx(expected, abs=1e-9)
+        assert float(svm[image]["multimargin"]) == pytest.approx(expected / 3, abs=1e-6)
+    ce = run.result(loss="softmax_ce")
+    assert float(ce["natural_log"]) == pytest.approx(2.04, abs=0.005)
+    assert float(ce["log10"]) == pytest.approx(0.89, abs=0.005)  # the notes' base-10 slip
+    mse = run.result(loss="mse")
+    assert float(mse["half_sum"]) == pytest.approx(0.0975) and float(mse["mean"]) == \
+        pytest.approx(0.0195)
+    catalogue = run.result(loss="catalogue")
+    assert int(catalogue["count"]) == 15 and catalogue["agree"] == catalogue["count"]
+    grads = run.result(check="gradients")
+    assert float(grads["softmax_ce"]) < 1e-12  # softmax + CE backward is (y - t)/N
+    assert float(grads["affine"]) < 1e-12  # dX = dY·Wᵀ, dW = Xᵀ·dY, db = ΣdY
+    assert (run.out / "losses.png").exists() == plotting
+
+
+def test_regularization(run_example, plotting):
+    run = run_example("regularization.py")
+    ids = run.result(check="identities")
+    # the notes' elastic net Σ(βW² + |W|) is (1 + β)·elastic_net_penalty(l1_ratio=1/(1 + β))
+    assert float(ids["elastic_mapped"]) == pytest.approx(float(ids["elastic_direct"]), rel=1e-6)
+    # vanilla dropout (scale at test) and inverted dropout (scale in training) agree in mean
+    for name in ("vanilla", "inverted"):
+        assert float(ids[f"{name}_train_mean"]) == pytest.approx(
+            float(ids[f"{name}_test_mean"]), rel=0.01)
+    assert float(ids["vanilla_test_mean"]) == pytest.approx(0.8)  # keep probability 0.8
+    rows = {r["variant"]: r for r in run.results() if "variant" in r}
+    assert len(rows) == 8
+    assert float(rows["L1"]["small_w1"]) > 5 * float(rows["none"]["small_w1"])  # sparsity
+    assert float(rows["L2"]["mean_abs_w1"]) < float(rows["none"]["mean_abs_w1"])
+    assert float(rows["max-norm"]["max_unit_norm"]) <= 1.0 + 1e-5
+    assert float(rows["none"]["max_unit_norm"]) > 1.0
+    for name in ("inverted_dropout", "vanilla_dropout"):
+        assert float(rows[name]["gap"]) < float(rows["none"]["gap"])
+    for row in rows.values():
+        assert float(row["test_acc"]) > 0.8  # every variant still learns
+    assert (run.out / "regularization.png").exists() == plotting
+
+
+def test_initialization(run_example, plotting):
+    run = run_example("initialization.py")
+    assert run.stdout.startswith("data: runs on")
+    for init in ("zeros", "all", "He"):
+        assert run.results(part="symmetry", init=init)
+    for row in run.results(part="symmetry"):
+        if row["init"] == "He":
+            assert int(row["distinct_units"]) == 50  # random init breaks the symmetry
+        else:  # zero or constant init: every unit of a layer stays the same
+            assert int(row["distinct_units"]) == 1
+            assert float(row["test_acc"]) < 0.3  # and the net learns next to nothing
+    assert len(run.results(part="bias")) == 2
+    inits = {(r["activation"], r["init"]): r for r in run.results(part="init")}
+    relu_he, relu_lecun = inits["relu", "he"], inits["relu", "lecun"]
+    # the notes' √(1/n) shrinks ReLU activations layer by layer; He keeps their spread
+    assert float(relu_lecun["last_hidden_std"]) < 0.5 * float(relu_he["last_hidden_std"])
+    assert float(relu_he["final_loss"]) < float(relu_lecun["final_loss"])
+    assert (run.out / "initialization.png").exists() == plotting
+
+
+def test_gradient_descent(run_example, plotting):
+    run = run_example("gradient_descent.py")
+    loss = {r["method"]: float(r["final_loss"]) for r in run.results(part="descent")}
+    assert sorted(loss) == ["batch", "mini-batch", "stochastic"]
+    # per epoch, many small steps beat one exact step
+    assert loss["stochastic"] < loss["batch"] and loss["mini-batch"] < loss["batch"]
+    assert all(float(r["seconds"]) > 0 for r in run.results(part="descent"))  # no timing claim
+    end = {(r["surface"], r["optimizer"]): r for r in run.results(part="surface")}
+    # SGD sits at the saddle (0, 0); Momentum rolls off it to a minimum at y = ±1
+    assert abs(float(end["saddle", "SGD"]["y"])) < 0.1
+    assert abs(abs(float(end["saddle", "Momentum"]["y"])) - 1) < 0.05
+    # SGD stops in the nearer, higher valley; Momentum reaches the lower one
+    assert float(end["local", "SGD"]["x"]) == pytest.approx(0.96, abs=0.01)
+    assert float(end["local", "Momentum"]["x"]) == pytest.approx(-1.04, abs=0.01)
+    assert float(end["local", "Momentum"]["f"]) < float(end["local", "SGD"]["f"])
+    for name in ("gradient_descent.png", "gradient_descent_surfaces.png"):
+        assert (run.out / name).exists() == plotting

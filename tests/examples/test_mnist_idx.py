@@ -150,3 +150,22 @@ def test_download_offline_says_what_to_do(loader, tmp_path, monkeypatch):
     with pytest.raises(loader.IdxError, match=r"could not download .*--data-dir"):
         loader.download(tmp_path, "fashion-mnist")
     assert list((tmp_path / "fashion-mnist").iterdir()) == []
+
+
+def test_the_command_line_checks_a_folder(mnist_dir, tmp_path):
+    """`python examples/mnist_idx.py --help` explains itself; given a folder it loads both
+    splits and prints what it found; a wrong folder is a one-line error."""
+    import subprocess
+    import sys
+    script = str(EXAMPLES / "mnist_idx.py")
+    proc = subprocess.run([sys.executable, script, "--help"], capture_output=True, text=True,
+                          timeout=60)
+    assert proc.returncode == 0 and "--download" in proc.stdout and "folder" in proc.stdout
+    proc = subprocess.run([sys.executable, script, str(mnist_dir)], capture_output=True,
+                          text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert "train: images (400, 28, 28) uint8" in proc.stdout
+    assert "t10k : images (100, 28, 28) uint8" in proc.stdout
+    proc = subprocess.run([sys.executable, script, str(tmp_path / "missing")],
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 1 and "error:" in proc.stderr and "Traceback" not in proc.stderr
