@@ -14,7 +14,7 @@ import numpy as np
 from autograd import Tensor
 from autograd.function import Op
 
-from . import init
+from . import _checks, init
 from .module import Module
 from .parameter import Parameter
 
@@ -147,6 +147,8 @@ class BatchNorm1d(Module):
                  affine: bool = True, track_running_stats: bool = True,
                  dtype: Any = np.float32) -> None:
         super().__init__()
+        _checks.batch_norm_options("BatchNorm1d", num_features, eps, momentum, affine,
+                                   track_running_stats, dtype)
         self.num_features, self.eps, self.momentum = num_features, eps, momentum
         self.affine, self.track_running_stats = affine, track_running_stats
         if affine:

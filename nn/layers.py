@@ -13,7 +13,7 @@ import numpy as np
 from autograd import Tensor, default_generator
 from autograd.function import Op
 
-from . import init
+from . import _checks, init
 from .module import Module
 from .parameter import Parameter
 
@@ -114,8 +114,9 @@ class Dense(Module):
                  weight_init: Any = "he", dtype: Any = np.float32) -> None:
         super().__init__()
         for name, n in (("in_features", in_features), ("out_features", out_features)):
-            if not isinstance(n, (int, np.integer)) or n <= 0:
-                raise ValueError(f"Dense: {name} must be a positive int, got {n!r}")
+            _checks.positive_int(type(self).__name__, name, n)
+        _checks.flag(type(self).__name__, "bias", bias)
+        _checks.float_dtype(type(self).__name__, dtype)
         self.in_features = int(in_features)
         self.out_features = int(out_features)
         self.weight_init = weight_init
@@ -134,7 +135,8 @@ class Dense(Module):
             init.zeros_(self.bias)
 
     def forward(self, x: Any) -> Tensor:
-        return DenseOp._apply(x, self.weight, self.bias)
+        return DenseOp._apply(_checks.float_input(type(self).__name__, x), self.weight,
+                              self.bias)
 
     def extra_repr(self) -> str:
         return (f"in_features={self.in_features}, out_features={self.out_features}, "
@@ -145,9 +147,7 @@ Linear = Dense
 
 
 def _check_p(p: float, layer: str) -> float:
-    if not 0.0 <= p <= 1.0:
-        raise ValueError(f"{layer}: drop probability p must be in [0, 1], got {p}")
-    return float(p)
+    return _checks.probability(layer, "drop probability p", p)
 
 
 def keep_mask(shape: tuple, p: float, dtype: Any) -> np.ndarray:
@@ -204,8 +204,7 @@ class Maxout(Module):
     def __init__(self, in_features: int, out_features: int, pieces: int = 2,
                  weight_init: Any = "he", dtype: Any = np.float32) -> None:
         super().__init__()
-        if not isinstance(pieces, (int, np.integer)) or pieces < 1:
-            raise ValueError(f"Maxout: pieces must be a positive int, got {pieces!r}")
+        _checks.positive_int("Maxout", "pieces", pieces)
         self.in_features, self.out_features, self.pieces = in_features, out_features, pieces
         self.linear = Dense(in_features, out_features * pieces, weight_init=weight_init,
                             dtype=dtype)

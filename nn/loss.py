@@ -8,6 +8,7 @@ import numpy as np
 
 from autograd import Tensor
 
+from . import _checks
 from . import functional as F
 from .functional._util import REDUCTIONS, check_reduction
 from .module import Module
@@ -36,6 +37,7 @@ class _Loss(Module):
 
     def __init__(self, reduction: str = "mean", **options: Any) -> None:
         super().__init__()
+        _checks.loss_options(type(self).__name__, reduction, options)
         check_reduction(type(self).__name__, reduction, self._allowed)
         self.reduction = reduction
         for name, value in options.items():
