@@ -127,6 +127,11 @@ def grad(
     create_graph: bool = False, allow_unused: bool = False,
 ) -> tuple:
     """Return d(outputs)/d(inputs) as a tuple of Tensors, without touching any `.grad`."""
+    for what, value in (("outputs", outputs), ("inputs", inputs)):
+        if not isinstance(value, (Tensor, list, tuple)) or (
+                not isinstance(value, Tensor) and not all(isinstance(t, Tensor) for t in value)):
+            raise TypeError(f"grad(): {what} must be a Tensor or a sequence of Tensors, got "
+                            f"{type(value).__name__}")
     outs = [outputs] if isinstance(outputs, Tensor) else list(outputs)
     single = isinstance(inputs, Tensor)
     ins = [inputs] if single else list(inputs)
@@ -256,6 +261,10 @@ def _call_backward(fn: Any, g: Any) -> tuple:
         raise RuntimeError(
             f"{fn.name}.backward returned {len(grads)} gradients for {len(fn.parents)} inputs"
         )
+    for i, gi in enumerate(grads):
+        if isinstance(gi, (str, bytes, dict, list, tuple, set)):  # (Tensors under create_graph)
+            raise TypeError(f"{fn.name}.backward returned a {type(gi).__name__} as the "
+                            f"gradient of input {i}; return an ndarray (or None)")
     if STATE.anomaly:
         from .function import _check_finite
 

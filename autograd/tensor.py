@@ -16,7 +16,17 @@ def _as_array(data: Any, dtype: Any = None) -> np.ndarray:
         return np.asarray(data, dtype=dtype)
     if isinstance(data, (np.ndarray, np.generic)):
         return np.asarray(data)
-    arr = np.asarray(data)
+    if isinstance(data, (dict, set, frozenset)) or data is None:
+        raise TypeError(f"Tensor: data must be an array, a number or a (nested) list of "
+                        f"numbers, got {type(data).__name__}")
+    try:
+        arr = np.asarray(data)
+    except ValueError:
+        raise ValueError("Tensor: data is a ragged list (its rows have different lengths); "
+                         "a tensor needs a rectangular (nested) list") from None
+    if arr.dtype.hasobject:
+        raise TypeError(f"Tensor: data must be numeric; a {type(data).__name__} holding "
+                        "Python objects cannot become a tensor")
     if arr.dtype == np.float64:
         arr = arr.astype(np.float32)
     return arr
@@ -35,6 +45,9 @@ class Tensor:
 
     def __init__(self, data: Any, requires_grad: bool = False, dtype: Any = None) -> None:
         arr = _as_array(data, dtype)
+        if requires_grad.__class__ is not bool and not isinstance(requires_grad, np.bool_):
+            raise TypeError(f"Tensor: requires_grad must be a bool, got "
+                            f"{type(requires_grad).__name__} {requires_grad!r}")
         if requires_grad and arr.dtype.kind not in _FLOAT_KINDS:
             raise TypeError(
                 f"only floating-point tensors can require gradients; got dtype {arr.dtype} "

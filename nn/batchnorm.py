@@ -46,12 +46,14 @@ class BatchNormOp(Op):
         centred *= scale
         if bias is not None:
             centred += _channels(bias, x.ndim)
-        return centred
+        return centred.astype(x.dtype, copy=False)  # float16 was normalised in float32
 
     @staticmethod
     def backward(ctx: Any, g: Any) -> tuple:
         x, weight, eps, axes = ctx.saved
         px, pw, pb = ctx.parents[:3]
+        if x.dtype == np.float16:  # float16 squares overflow: accumulate in float32
+            x, g = x.astype(np.float32), g.astype(np.float32)
         xc = x - x.mean(axis=axes, keepdims=True)
         inv_std = 1.0 / np.sqrt((xc * xc).mean(axis=axes, keepdims=True) + eps)
         sum_g = g.sum(axis=axes, keepdims=True)
@@ -102,6 +104,8 @@ def batch_norm(x: Any, running_mean: Any, running_var: Any, weight: Any = None,
     data = x.data
     if training:
         n = _values_per_channel(data.shape, "batch_norm")
+        if data.dtype == np.float16:  # statistics in float32, as PyTorch: squares overflow
+            data = data.astype(np.float32)
         mean = data.mean(axis=axes, keepdims=True)
         centred = data - mean
         var = np.square(centred).mean(axis=axes, keepdims=True)
