@@ -190,4 +190,5 @@ def probabilities(owner: str, key: str, value: Any, hint: str = "") -> None:
 def non_negative(owner: str, key: str, value: Any, hint: str = "") -> None:
     arr = value.data if isinstance(value, Tensor) else np.asarray(value)
     if arr.size and arr.dtype.kind in "fi" and np.any(arr < 0):
-        raise ValueError(f"{owner}: all elements of {key} must be >= 0; found {arr.min()}{hint}")
+        raise ValueError(f"{owner}: {key} must hold values >= 0 (all of its elements); found "
+                         f"{arr.min()}{hint}")
