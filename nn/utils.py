@@ -95,7 +95,8 @@ def clip_grad_norm_(params: Iterable[Tensor] | Tensor, max_norm: float,
     if coef < 1.0 or math.isnan(coef):
         for p in with_grad:
             g = p.grad.data
-            p.grad.data = (g * coef).astype(g.dtype, copy=False)
+            with np.errstate(invalid="ignore"):  # inf · 0 is NaN, as in PyTorch
+                p.grad.data = (g * coef).astype(g.dtype, copy=False)
     return Tensor(np.asarray(total, dtype=grads[0].dtype))
 
 
