@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 import json
+import os
 import math
 import zipfile
 from typing import Any
@@ -32,6 +33,19 @@ READ_ERRORS = (OSError, EOFError, ValueError, KeyError, IndexError, zipfile.BadZ
 class CheckpointError(ValueError):
     """A file that is not a readable checkpoint (corrupt, truncated, foreign, too deeply
     nested, declaring sizes its data does not match, or holding pickled data)."""
+
+
+class CheckpointNotFoundError(CheckpointError, FileNotFoundError):
+    """No checkpoint file (or directory to write one) at the path: both a CheckpointError and
+    the FileNotFoundError that Python code expects for a missing file."""
+
+
+def fspath(path: object, who: str) -> str:
+    """`path` as a str, or a TypeError naming `who`."""
+    if not isinstance(path, (str, bytes)) and not hasattr(path, "__fspath__"):
+        raise TypeError(f"{who}: path must be a str or os.PathLike, got {type(path).__name__}")
+    out = os.fspath(path)
+    return out.decode() if isinstance(out, bytes) else out
 
 
 def _header(f: Any, entry: str, path: str) -> tuple[tuple, bool, np.dtype, int]:

@@ -5,6 +5,7 @@ each naming the class or function, the argument and the value, as the contract a
 """
 from __future__ import annotations
 
+import functools
 import math
 import numbers
 from typing import Any, Callable
@@ -192,3 +193,31 @@ def non_negative(owner: str, key: str, value: Any, hint: str = "") -> None:
     if arr.size and arr.dtype.kind in "fi" and np.any(arr < 0):
         raise ValueError(f"{owner}: {key} must hold values >= 0 (all of its elements); found "
                          f"{arr.min()}{hint}")
+
+
+def named_errors(fn: Callable, name: str) -> Callable:
+    """`fn`, whose TypeError, ValueError and RuntimeError always name it: an error raised
+    deeper (by NumPy, or by a helper shared between functions) gets `name:` in front, in the
+    same family (an AttributeError from a wrong argument type becomes a TypeError)."""
+    @functools.wraps(fn)
+    def call(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except (TypeError, ValueError, RuntimeError, AttributeError) as e:
+            text = str(e)
+            if name in text:
+                raise
+            kind = (ValueError if isinstance(e, ValueError) else
+                    RuntimeError if isinstance(e, RuntimeError) else TypeError)
+            raise kind(f"{name}: {text}") from e
+
+    call.__name__ = call.__qualname__ = name
+    return call
+
+
+def name_public_errors(namespace: dict, names: list[str]) -> None:
+    """Wrap every public function of a module's namespace with `named_errors`."""
+    for name in names:
+        fn = namespace[name]
+        if callable(fn) and not isinstance(fn, type):
+            namespace[name] = named_errors(fn, name)

@@ -106,7 +106,7 @@ def save(state: Any, path: str | os.PathLike) -> None:
 
     When `path` is a symlink, the file it points to is replaced and the link kept.
     """
-    path = os.path.realpath(os.fspath(path))
+    path = os.path.realpath(_read.fspath(path, "nn.save"))
     arrays: dict = {}
     manifest = {"format": _read.FORMAT, "version": _read.VERSION,
                 "root": _encode(state, "state", arrays)}
@@ -114,7 +114,7 @@ def save(state: Any, path: str | os.PathLike) -> None:
     arrays[_MANIFEST] = np.frombuffer(text, dtype=np.uint8)
     directory, name = os.path.split(path)
     if not os.path.isdir(directory):
-        raise FileNotFoundError(
+        raise _read.CheckpointNotFoundError(
             f"nn.save: the directory {directory!r} for {path!r} does not exist; create it first"
         )
     _remove_stale_temps(directory, name)
@@ -180,9 +180,9 @@ def load(path: str | os.PathLike) -> Any:
     Only the entries the manifest references are read, each after its declared shape and
     dtype were checked against its stored size; any damage raises `CheckpointError`.
     """
-    path = os.fspath(path)
+    path = _read.fspath(path, "nn.load")
     if not os.path.isfile(path):
-        raise FileNotFoundError(f"nn.load: no checkpoint file at {path!r}")
+        raise _read.CheckpointNotFoundError(f"nn.load: no checkpoint file at {path!r}")
     with open(path, "rb") as f:
         if f.read(4) != b"PK\x03\x04":  # every .npz is a zip archive
             raise CheckpointError(

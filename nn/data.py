@@ -221,8 +221,8 @@ def kfold(n: int, k: int, seed: int | None = None
     disjoint and cover every index once (the first n mod k folds have one index more)."""
     for name, v in (("n", n), ("k", k)):
         if not isinstance(v, numbers.Integral) or isinstance(v, (bool, np.bool_)):
-            hint = (f" of shape {np.shape(v)}; pass the number of samples, len(data)"
-                    if isinstance(v, (np.ndarray, Tensor, list, tuple)) else f" {v!r}")
+            hint = (f" of shape {v.shape}; pass the number of samples, len(data)"
+                    if isinstance(v, (np.ndarray, Tensor)) else f" {v!r:.40}")
             raise TypeError(f"kfold: {name} must be an int, got {type(v).__name__}{hint}")
     if not 2 <= k <= n:
         raise ValueError(f"kfold: need 2 <= k <= n, got k={k!r}, n={n}")

@@ -175,3 +175,10 @@ def lecun_normal_(tensor: Any) -> Any:
     """LeCun normal: std = √(1 / fan_in) (what the course notes call Xavier)."""
     fan_in, _ = _fans(_array(tensor), "lecun_normal_")
     return normal_(tensor, 0.0, math.sqrt(1.0 / fan_in))
+
+
+# Every error raised inside names the function that was called, whatever raised it.
+_checks.name_public_errors(globals(), [n for n in __all__
+                                      if n not in ("he_normal_", "he_uniform_")])
+he_normal_ = kaiming_normal_
+he_uniform_ = kaiming_uniform_

@@ -204,7 +204,9 @@ class Maxout(Module):
     def __init__(self, in_features: int, out_features: int, pieces: int = 2,
                  weight_init: Any = "he", dtype: Any = np.float32) -> None:
         super().__init__()
-        _checks.positive_int("Maxout", "pieces", pieces)
+        for name, n in (("in_features", in_features), ("out_features", out_features),
+                        ("pieces", pieces)):
+            _checks.positive_int("Maxout", name, n)
         self.in_features, self.out_features, self.pieces = in_features, out_features, pieces
         self.linear = Dense(in_features, out_features * pieces, weight_init=weight_init,
                             dtype=dtype)

@@ -162,9 +162,9 @@ class MultiMarginLoss(_Loss):
 
     def __init__(self, p: int = 1, margin: float = 1.0, weight: Any = None,
                  reduction: str = "mean") -> None:
+        super().__init__(reduction, p=p, margin=margin, weight=weight)
         if p not in (1, 2):
             raise ValueError(f"MultiMarginLoss: p must be 1 or 2; got {p}")
-        super().__init__(reduction, p=p, margin=margin, weight=weight)
 
     def forward(self, input: Any, target: Any) -> Tensor:
         return F.multi_margin_loss(input, target, self.p, self.margin, self.weight,

@@ -56,6 +56,8 @@ def elastic_net_penalty(params: Iterable[Tensor] | Tensor, l1_ratio: float = 0.5
     """r Σ |w| + (1 - r) Σ w² with r = l1_ratio in [0, 1]."""
     _checks.probability("elastic_net_penalty", "l1_ratio", l1_ratio)
     params = _param_list(params, "elastic_net_penalty")
+    if not params:
+        raise ValueError("elastic_net_penalty: no parameters given (pass model.parameters())")
     return l1_ratio * l1_penalty(params) + (1.0 - l1_ratio) * l2_penalty(params)
 
 

@@ -295,3 +295,25 @@ def check_scheduler_state(sched: Any, state_dict: Any) -> None:
         if key in state_dict and len(state_dict[key]) != n_groups:
             raise ValueError(f"{owner}.load_state_dict: {key} has {len(state_dict[key])} "
                              f"values but the optimizer has {n_groups} parameter group(s)")
+
+
+class MissingInitialLR(KeyError, ValueError):
+    """A schedule resumed (last_epoch >= 0) on groups that never recorded 'initial_lr': a
+    KeyError as in PyTorch, and a ValueError like every other refused argument."""
+
+    def __str__(self) -> str:  # KeyError would print the message in quotes
+        return str(self.args[0])
+
+
+def lambda_factor(fn: Callable, i: int, epoch: int) -> float:
+    """LambdaLR's factor λᵢ(epoch), or an error naming LambdaLR and the lambda."""
+    try:
+        factor = fn(epoch)
+    except (TypeError, ValueError, RuntimeError, AttributeError) as e:
+        kind = (ValueError if isinstance(e, ValueError) else
+                RuntimeError if isinstance(e, RuntimeError) else TypeError)
+        raise kind(f"LambdaLR: lr_lambda[{i}]({epoch}) raised {type(e).__name__}: {e}") from e
+    if not _is_real(factor):
+        raise TypeError(f"LambdaLR: lr_lambda[{i}]({epoch}) returned "
+                        f"{type(factor).__name__} {factor!r:.40}; it must return a number")
+    return factor

@@ -38,8 +38,8 @@ class LRScheduler:
         else:
             for i, group in enumerate(optimizer.param_groups):
                 if "initial_lr" not in group:
-                    raise KeyError(
-                        f"param_groups[{i}] has no 'initial_lr', needed to resume a schedule "
+                    raise _checks.MissingInitialLR(
+                        f"{type(self).__name__}: param_groups[{i}] has no 'initial_lr', needed to resume a schedule "
                         f"at last_epoch={last_epoch}; load the optimizer's state_dict first"
                     )
         self.base_lrs: list[float] = [g["initial_lr"] for g in optimizer.param_groups]
@@ -103,7 +103,8 @@ class LambdaLR(LRScheduler):
         super().__init__(optimizer, last_epoch)
 
     def lr_at(self, epoch: int) -> list[float]:
-        return [base * fn(epoch) for base, fn in zip(self.base_lrs, self.lr_lambdas)]
+        return [base * _checks.lambda_factor(fn, i, epoch)
+                for i, (base, fn) in enumerate(zip(self.base_lrs, self.lr_lambdas))]
 
     def state_dict(self) -> dict[str, Any]:
         """Plain functions can't be saved; callable objects save their attributes."""

@@ -93,6 +93,9 @@ class Optimizer:
             cls.step = _checking_grads(cls.__dict__["step"])
 
     def __init__(self, params: ParamsT, defaults: dict[str, Any]) -> None:
+        if not isinstance(defaults, dict):
+            raise TypeError(f"{type(self).__name__}: defaults must be a dict of options, got "
+                            f"{type(defaults).__name__}")
         self.defaults: dict[str, Any] = dict(defaults)
         self.state: dict[Tensor, dict[str, Any]] = {}
         self.param_groups: list[dict[str, Any]] = []
@@ -103,7 +106,10 @@ class Optimizer:
                 "single Tensor; wrap it in a list: [tensor]"
             )
         if isinstance(params, (set, frozenset)):
-            raise TypeError(_SET_MESSAGE)
+            raise TypeError(f"{name}: {_SET_MESSAGE}")
+        if not hasattr(params, "__iter__") or isinstance(params, (str, bytes)):
+            raise TypeError(f"{name}: params should be an iterable of Tensors or of dicts, but "
+                            f"got {type(params).__name__}")
         if isinstance(params, dict):
             raise TypeError(f"{name}: params should be an iterable of Tensors or of dicts, but "
                             "got a single dict; wrap the parameter group in a list: [group]")
@@ -149,7 +155,10 @@ class Optimizer:
         if isinstance(params, Tensor):
             params = [params]
         elif isinstance(params, (set, frozenset)):
-            raise TypeError(_SET_MESSAGE)
+            raise TypeError(f"{name}: {_SET_MESSAGE}")
+        elif not hasattr(params, "__iter__") or isinstance(params, (str, bytes)):
+            raise TypeError(f"{name}: a parameter group's 'params' must be a list of Tensors, "
+                            f"got {type(params).__name__}")
         else:
             params = list(params)
         seen: dict[int, int] = {}
