@@ -135,6 +135,18 @@ def state_value(owner: str, key: str, value: Any) -> str | None:
             f"{_show(value)}")
 
 
+def allocatable(owner: str, shape: tuple, dtype: Any) -> None:
+    """Refuse, naming the layer, a parameter too large to allocate (rather than a raw
+    MemoryError or NumPy's "array is too big" from deep inside the constructor)."""
+    dtype = np.dtype(dtype)
+    try:
+        np.empty(shape, dtype)
+    except (MemoryError, ValueError) as e:
+        size = math.prod(shape) * dtype.itemsize
+        raise ValueError(f"{owner}: a parameter of shape {shape} and dtype {dtype} "
+                         f"({size / 2**30:.3g} GiB) cannot be allocated ({e})") from None
+
+
 def batch_norm_options(owner: str, num_features: Any, eps: Any, momentum: Any, affine: Any,
                        track_running_stats: Any, dtype: Any) -> None:
     """The constructor arguments shared by the BatchNorm layers."""
@@ -144,7 +156,7 @@ def batch_norm_options(owner: str, num_features: Any, eps: Any, momentum: Any, a
         probability(owner, "momentum", momentum)
     flag(owner, "affine", affine)
     flag(owner, "track_running_stats", track_running_stats)
-    float_dtype(owner, dtype)
+    allocatable(owner, (num_features,), float_dtype(owner, dtype))
 
 
 def _margin_p(owner: str, key: str, value: Any) -> int:
@@ -203,11 +215,11 @@ def named_errors(fn: Callable, name: str) -> Callable:
     def call(*args: Any, **kwargs: Any) -> Any:
         try:
             return fn(*args, **kwargs)
-        except (TypeError, ValueError, RuntimeError, AttributeError) as e:
+        except (TypeError, ValueError, RuntimeError, AttributeError, OverflowError) as e:
             text = str(e)
-            if name in text:
+            if name in text and not isinstance(e, OverflowError):
                 raise
-            kind = (ValueError if isinstance(e, ValueError) else
+            kind = (ValueError if isinstance(e, (ValueError, OverflowError)) else
                     RuntimeError if isinstance(e, RuntimeError) else TypeError)
             raise kind(f"{name}: {text}") from e
 

@@ -106,7 +106,11 @@ def save(state: Any, path: str | os.PathLike) -> None:
 
     When `path` is a symlink, the file it points to is replaced and the link kept.
     """
-    path = os.path.realpath(_read.fspath(path, "nn.save"))
+    path = _read.fspath(path, "nn.save")
+    if not path or os.path.isdir(path):
+        raise ValueError(f"nn.save: path {path!r} is a directory; give the checkpoint a file "
+                         "name")
+    path = os.path.realpath(path)
     arrays: dict = {}
     manifest = {"format": _read.FORMAT, "version": _read.VERSION,
                 "root": _encode(state, "state", arrays)}

@@ -226,6 +226,10 @@ def kfold(n: int, k: int, seed: int | None = None
             raise TypeError(f"kfold: {name} must be an int, got {type(v).__name__}{hint}")
     if not 2 <= k <= n:
         raise ValueError(f"kfold: need 2 <= k <= n, got k={k!r}, n={n}")
+    try:
+        np.empty(n, np.int64)
+    except (MemoryError, ValueError):
+        raise ValueError(f"kfold: n={n} indices cannot be allocated") from None
     order = _generator(_check_seed(seed, "kfold")).permutation(n)
     sizes = np.full(k, n // k)
     sizes[: n % k] += 1

@@ -116,7 +116,8 @@ class Dense(Module):
         for name, n in (("in_features", in_features), ("out_features", out_features)):
             _checks.positive_int(type(self).__name__, name, n)
         _checks.flag(type(self).__name__, "bias", bias)
-        _checks.float_dtype(type(self).__name__, dtype)
+        _checks.allocatable(type(self).__name__, (in_features, out_features),
+                            _checks.float_dtype(type(self).__name__, dtype))
         self.in_features = int(in_features)
         self.out_features = int(out_features)
         self.weight_init = weight_init
@@ -207,6 +208,7 @@ class Maxout(Module):
         for name, n in (("in_features", in_features), ("out_features", out_features),
                         ("pieces", pieces)):
             _checks.positive_int("Maxout", name, n)
+        _checks.allocatable("Maxout", (in_features, out_features * pieces), dtype)
         self.in_features, self.out_features, self.pieces = in_features, out_features, pieces
         self.linear = Dense(in_features, out_features * pieces, weight_init=weight_init,
                             dtype=dtype)
