@@ -122,16 +122,20 @@ def backward(
     run([root], [g], retain_graph, create_graph, None)
 
 
+def _check_tensors(**arguments: Any) -> None:
+    for what, value in arguments.items():
+        if not isinstance(value, (Tensor, list, tuple)) or (
+                not isinstance(value, Tensor) and not all(isinstance(t, Tensor) for t in value)):
+            raise TypeError(f"grad(): {what} must be a Tensor or a sequence of Tensors, got "
+                            f"{type(value).__name__}")
+
+
 def grad(
     outputs: Any, inputs: Any, grad_outputs: Any = None, retain_graph: bool | None = None,
     create_graph: bool = False, allow_unused: bool = False,
 ) -> tuple:
     """Return d(outputs)/d(inputs) as a tuple of Tensors, without touching any `.grad`."""
-    for what, value in (("outputs", outputs), ("inputs", inputs)):
-        if not isinstance(value, (Tensor, list, tuple)) or (
-                not isinstance(value, Tensor) and not all(isinstance(t, Tensor) for t in value)):
-            raise TypeError(f"grad(): {what} must be a Tensor or a sequence of Tensors, got "
-                            f"{type(value).__name__}")
+    _check_tensors(outputs=outputs, inputs=inputs)
     outs = [outputs] if isinstance(outputs, Tensor) else list(outputs)
     single = isinstance(inputs, Tensor)
     ins = [inputs] if single else list(inputs)

@@ -39,8 +39,9 @@ class LRScheduler:
             for i, group in enumerate(optimizer.param_groups):
                 if "initial_lr" not in group:
                     raise _checks.MissingInitialLR(
-                        f"{type(self).__name__}: param_groups[{i}] has no 'initial_lr', needed to resume a schedule "
-                        f"at last_epoch={last_epoch}; load the optimizer's state_dict first"
+                        f"{type(self).__name__}: param_groups[{i}] has no 'initial_lr', "
+                        f"needed to resume a schedule at last_epoch={last_epoch}; load the "
+                        "optimizer's state_dict first"
                     )
         self.base_lrs: list[float] = [g["initial_lr"] for g in optimizer.param_groups]
         self.last_epoch = last_epoch
