@@ -94,7 +94,7 @@ def _init_weight(weight: Parameter, weight_init: Any, layer: str) -> None:
                 )
             weight.data[...] = arr
         return
-    fill = _INITS.get(weight_init)
+    fill = _INITS.get(weight_init) if isinstance(weight_init, str) else None
     if fill is None:
         raise ValueError(
             f"{layer}: unknown weight_init {weight_init!r}; use one of {sorted(_INITS)} or a "
@@ -208,7 +208,12 @@ class Maxout(Module):
         for name, n in (("in_features", in_features), ("out_features", out_features),
                         ("pieces", pieces)):
             _checks.positive_int("Maxout", name, n)
-        _checks.allocatable("Maxout", (in_features, out_features * pieces), dtype)
+        _checks.allocatable("Maxout", (in_features, out_features * pieces),
+                            _checks.float_dtype("Maxout", dtype))
+        if not callable(weight_init) and not (isinstance(weight_init, str)
+                                              and weight_init in _INITS):
+            raise ValueError(f"Maxout: unknown weight_init {weight_init!r:.40}; use one of "
+                             f"{sorted(_INITS)} or a callable that fills the weight")
         self.in_features, self.out_features, self.pieces = in_features, out_features, pieces
         self.linear = Dense(in_features, out_features * pieces, weight_init=weight_init,
                             dtype=dtype)
