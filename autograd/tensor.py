@@ -120,6 +120,9 @@ class Tensor:
                 "requires_grad_() can only change leaf tensors; use detach() on this "
                 f"output of {self.grad_fn.name} first"
             )
+        if requires_grad.__class__ is not bool and not isinstance(requires_grad, np.bool_):
+            raise TypeError(f"requires_grad_: the flag must be a bool, got "
+                            f"{type(requires_grad).__name__} {requires_grad!r}")
         if requires_grad and self.data.dtype.kind not in _FLOAT_KINDS:
             raise TypeError(
                 f"only floating-point tensors can require gradients; got dtype {self.dtype}"

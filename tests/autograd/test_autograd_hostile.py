@@ -30,6 +30,7 @@ CASES = [
     (lambda: Tensor([{}, {}]), TypeError, "Tensor: data must be numeric"),
     (lambda: Tensor([1.0], requires_grad="no"), TypeError, "Tensor: requires_grad must be a bool"),
     (lambda: Tensor([1.0], requires_grad=1), TypeError, "Tensor: requires_grad"),
+    (lambda: Tensor([1.0]).requires_grad_("no"), TypeError, "requires_grad_: the flag"),
     (lambda: Tensor(np.zeros(0)).max(), ValueError, r"max: the tensor of shape \(0,\) is empty"),
     (lambda: Tensor(np.zeros((2, 0))).min(axis=1), ValueError, "min: .* is empty"),
     (lambda: autograd.argmax(Tensor(np.zeros(0))), ValueError, "argmax: .* is empty"),
