@@ -62,6 +62,11 @@ def arange(start: float, stop: float | None = None, step: float = 1,
     """
     if stop is None:
         start, stop = 0, start
+    for name, v in (("start", start), ("stop", stop), ("step", step)):
+        if not isinstance(v, (int, float, np.integer, np.floating)) or isinstance(v, bool):
+            raise TypeError(f"arange: {name} must be a number, got {type(v).__name__} {v!r}")
+    if step == 0 or step != step:
+        raise ValueError(f"arange: step must be a nonzero number, got {step!r}")
     return _new(np.arange(start, stop, step, dtype=dtype), requires_grad)
 
 

@@ -240,6 +240,10 @@ def checked_backward(fn: Any, g: Any) -> tuple:
         raise RuntimeError(
             f"{fn.name}.backward returned {len(grads)} gradients for {len(fn.parents)} inputs"
         )
+    for i, gi in enumerate(grads):
+        if isinstance(gi, (str, bytes, dict, list, tuple, set)):  # (Tensors under create_graph)
+            raise TypeError(f"{fn.name}.backward returned a {type(gi).__name__} as the "
+                            f"gradient of input {i}; return an ndarray (or None)")
     if STATE.anomaly:
         _check_finite(fn.name, "backward", grads, [p for p in fn.parents if p is not None])
     return grads

@@ -63,11 +63,20 @@ class GradCapture:
         return tuple(out)
 
 
+def _check_tensors(**arguments: Any) -> None:
+    for what, value in arguments.items():
+        if not isinstance(value, (Tensor, list, tuple)) or (
+                not isinstance(value, Tensor) and not all(isinstance(t, Tensor) for t in value)):
+            raise TypeError(f"grad(): {what} must be a Tensor or a sequence of Tensors, got "
+                            f"{type(value).__name__}")
+
+
 def grad(
     outputs: Any, inputs: Any, grad_outputs: Any = None, retain_graph: bool | None = None,
     create_graph: bool = False, allow_unused: bool = False,
 ) -> tuple:
     """Return d(outputs)/d(inputs) as a tuple of Tensors, without touching any `.grad`."""
+    _check_tensors(outputs=outputs, inputs=inputs)
     outs = [outputs] if isinstance(outputs, Tensor) else list(outputs)
     ins = [inputs] if isinstance(inputs, Tensor) else list(inputs)
     if grad_outputs is None or isinstance(grad_outputs, (Tensor, np.ndarray)):

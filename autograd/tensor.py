@@ -8,7 +8,7 @@ import numpy as np
 _FLOAT_KINDS = "f"
 
 
-def _as_array(data: Any, dtype: Any = None) -> np.ndarray:
+def _as_array(data: Any, dtype: Any = None, owner: str = "Tensor") -> np.ndarray:
     """NumPy arrays and scalars keep their dtype; Python floats (and lists of them) are float32."""
     if isinstance(data, Tensor):
         data = data.data
@@ -16,7 +16,17 @@ def _as_array(data: Any, dtype: Any = None) -> np.ndarray:
         return np.asarray(data, dtype=dtype)
     if isinstance(data, (np.ndarray, np.generic)):
         return np.asarray(data)
-    arr = np.asarray(data)
+    if isinstance(data, (dict, set, frozenset)) or data is None:
+        raise TypeError(f"{owner}: data must be an array, a number or a (nested) list of "
+                        f"numbers, got {type(data).__name__}")
+    try:
+        arr = np.asarray(data)
+    except ValueError:
+        raise ValueError(f"{owner}: data is a ragged list (its rows have different lengths); "
+                         "a tensor needs a rectangular (nested) list") from None
+    if arr.dtype.hasobject:
+        raise TypeError(f"{owner}: data must be numeric; a {type(data).__name__} holding "
+                        "Python objects cannot become a tensor")
     if arr.dtype == np.float64:
         arr = arr.astype(np.float32)
     return arr
@@ -34,10 +44,14 @@ class Tensor:
     __array_priority__ = 1000
 
     def __init__(self, data: Any, requires_grad: bool = False, dtype: Any = None) -> None:
-        arr = _as_array(data, dtype)
+        arr = _as_array(data, dtype, type(self).__name__)
+        if requires_grad.__class__ is not bool and not isinstance(requires_grad, np.bool_):
+            raise TypeError(f"{type(self).__name__}: requires_grad must be a bool, got "
+                            f"{type(requires_grad).__name__} {requires_grad!r}")
         if requires_grad and arr.dtype.kind not in _FLOAT_KINDS:
             raise TypeError(
-                f"only floating-point tensors can require gradients; got dtype {arr.dtype} "
+                f"{type(self).__name__}: only floating-point tensors can require gradients; "
+                f"got dtype {arr.dtype} "
                 "(convert with .astype(np.float32) first)"
             )
         self.data = arr
@@ -106,6 +120,9 @@ class Tensor:
                 "requires_grad_() can only change leaf tensors; use detach() on this "
                 f"output of {self.grad_fn.name} first"
             )
+        if requires_grad.__class__ is not bool and not isinstance(requires_grad, np.bool_):
+            raise TypeError(f"requires_grad_: the flag must be a bool, got "
+                            f"{type(requires_grad).__name__} {requires_grad!r}")
         if requires_grad and self.data.dtype.kind not in _FLOAT_KINDS:
             raise TypeError(
                 f"only floating-point tensors can require gradients; got dtype {self.dtype}"

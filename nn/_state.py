@@ -3,9 +3,13 @@ from __future__ import annotations
 
 from typing import Any, NamedTuple
 
+from collections.abc import Mapping
+
 import numpy as np
 
 from autograd import Tensor
+
+from . import _checks
 
 
 class IncompatibleKeys(NamedTuple):
@@ -46,6 +50,10 @@ def as_buffer(value: Any, name: str) -> Tensor | None:
 def load_into(slots: dict, state: Any, strict: bool, owner: str) -> IncompatibleKeys:
     """Copy `state[key]` into the Tensor `slots[key]` for every shared key, after checking all
     shapes (and, when strict, that the keys agree); raise listing every problem otherwise."""
+    if not isinstance(state, Mapping):
+        raise TypeError(f"{owner}.load_state_dict expects a dict from state_dict(), got "
+                        f"{type(state).__name__}")
+    _checks.flag(f"{owner}.load_state_dict", "strict", strict)
     missing = [k for k in slots if k not in state]
     unexpected = [k for k in state if k not in slots]
     problems = []
@@ -54,6 +62,10 @@ def load_into(slots: dict, state: Any, strict: bool, owner: str) -> Incompatible
         if key not in state:
             continue
         value = state[key]
+        refused = _checks.state_value(owner, key, value)
+        if refused is not None:
+            problems.append(refused)
+            continue
         arr = np.asarray(value.data if isinstance(value, Tensor) else value)
         if arr.shape != t.data.shape:
             problems.append(

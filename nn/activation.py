@@ -5,6 +5,7 @@ from typing import Any
 
 from autograd import Tensor
 
+from . import _checks
 from . import functional as F
 from .module import Module
 
@@ -47,7 +48,7 @@ class LeakyReLU(Module):
 
     def __init__(self, negative_slope: float = 0.01) -> None:
         super().__init__()
-        self.negative_slope = negative_slope
+        self.negative_slope = _checks.real("LeakyReLU", "negative_slope", negative_slope)
 
     def forward(self, x: Any) -> Tensor:
         return F.leaky_relu(x, self.negative_slope)
@@ -61,7 +62,7 @@ class ELU(Module):
 
     def __init__(self, alpha: float = 1.0) -> None:
         super().__init__()
-        self.alpha = alpha
+        self.alpha = _checks.real("ELU", "alpha", alpha)
 
     def forward(self, x: Any) -> Tensor:
         return F.elu(x, self.alpha)
@@ -82,7 +83,7 @@ class GELU(Module):
 
     def __init__(self, approximate: str = "none") -> None:
         super().__init__()
-        if approximate not in ("none", "tanh"):
+        if not isinstance(approximate, str) or approximate not in ("none", "tanh"):
             raise ValueError(f"GELU: approximate must be 'none' or 'tanh'; got {approximate!r}")
         self.approximate = approximate
 
@@ -115,6 +116,8 @@ class Softplus(Module):
 
     def __init__(self, beta: float = 1.0, threshold: float = 20.0) -> None:
         super().__init__()
+        _checks.real("Softplus", "beta", beta)
+        _checks.real("Softplus", "threshold", threshold, finite=False)
         if beta == 0:
             raise ValueError("Softplus: beta must be non-zero (it divides the result)")
         self.beta = beta
@@ -132,7 +135,7 @@ class Softmax(Module):
 
     def __init__(self, axis: int = -1) -> None:
         super().__init__()
-        self.axis = axis
+        self.axis = _checks.axis(type(self).__name__, "axis", axis)
 
     def forward(self, x: Any) -> Tensor:
         return F.softmax(x, self.axis)
@@ -146,7 +149,7 @@ class LogSoftmax(Module):
 
     def __init__(self, axis: int = -1) -> None:
         super().__init__()
-        self.axis = axis
+        self.axis = _checks.axis(type(self).__name__, "axis", axis)
 
     def forward(self, x: Any) -> Tensor:
         return F.log_softmax(x, self.axis)

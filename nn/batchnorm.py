@@ -14,7 +14,7 @@ import numpy as np
 from autograd import Tensor
 from autograd.function import Op
 
-from . import init
+from . import _checks, init
 from .module import Module
 from .parameter import Parameter
 
@@ -43,11 +43,13 @@ class BatchNormOp(Op):
         centred *= scale
         if bias is not None:
             centred += _channels(bias, x.ndim)
-        return centred
+        return centred.astype(x.dtype, copy=False)  # float16 was normalised in float32
 
     def backward(ctx: Any, g: Any) -> tuple:
         x, weight, eps, axes = ctx.saved
         px, pw, pb = ctx.parents[:3]
+        if x.dtype == np.float16:  # float16 squares overflow: accumulate in float32
+            x, g = x.astype(np.float32), g.astype(np.float32)
         xc = x - x.mean(axis=axes, keepdims=True)
         inv_std = 1.0 / np.sqrt((xc * xc).mean(axis=axes, keepdims=True) + eps)
         sum_g = g.sum(axis=axes, keepdims=True)
@@ -98,6 +100,8 @@ def batch_norm(x: Any, running_mean: Any, running_var: Any, weight: Any = None,
     data = x.data
     if training:
         n = _values_per_channel(data.shape, "batch_norm")
+        if data.dtype == np.float16:  # statistics in float32, as PyTorch: squares overflow
+            data = data.astype(np.float32)
         mean = data.mean(axis=axes, keepdims=True)
         centred = data - mean
         var = np.square(centred).mean(axis=axes, keepdims=True)
@@ -143,6 +147,8 @@ class BatchNorm1d(Module):
                  affine: bool = True, track_running_stats: bool = True,
                  dtype: Any = np.float32) -> None:
         super().__init__()
+        _checks.batch_norm_options("BatchNorm1d", num_features, eps, momentum, affine,
+                                   track_running_stats, dtype)
         self.num_features, self.eps, self.momentum = num_features, eps, momentum
         self.affine, self.track_running_stats = affine, track_running_stats
         if affine:

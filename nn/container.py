@@ -57,6 +57,9 @@ class _IndexedModules(Module):
         return self
 
     def extend(self, modules: Iterable[Module]) -> Any:
+        if not hasattr(modules, "__iter__") or isinstance(modules, Module):
+            raise TypeError(f"{type(self).__name__}.extend: expected an iterable of Modules, "
+                            f"got {type(modules).__name__}")
         for m in modules:
             self.append(m)
         return self

@@ -5,6 +5,7 @@ from typing import Any
 
 from autograd import Tensor
 
+from . import _checks
 from .layers import _check_p, keep_mask
 from .module import Module
 
@@ -15,8 +16,7 @@ def dropout(x: Any, p: float = 0.5, training: bool = True) -> Tensor:
     """y = x ⊙ M / (1 - p) with M ~ Bernoulli(1 - p) from the default generator (training);
     y = x otherwise. The gradient is g ⊙ M / (1 - p)."""
     p = _check_p(p, "dropout")
-    if not isinstance(x, Tensor):
-        x = Tensor(x)
+    x = _checks.float_input("dropout", x)
     if not training or p == 0.0:
         return x
     return x * keep_mask(x.shape, p, x.dtype)
@@ -30,7 +30,7 @@ class Dropout(Module):
         self.p = _check_p(p, "Dropout")
 
     def forward(self, x: Any) -> Tensor:
-        return dropout(x, self.p, self.training)
+        return dropout(_checks.float_input("Dropout", x), self.p, self.training)
 
     def extra_repr(self) -> str:
         return f"p={self.p}"

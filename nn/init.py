@@ -14,6 +14,8 @@ import numpy as np
 
 from autograd import Tensor, default_generator
 
+from . import _checks
+
 __all__ = [
     "calculate_gain", "zeros_", "ones_", "constant_", "normal_", "uniform_", "xavier_normal_",
     "xavier_uniform_", "kaiming_normal_", "kaiming_uniform_", "he_normal_", "he_uniform_",
@@ -55,8 +57,17 @@ def _array(tensor: Any) -> np.ndarray:
     return arr
 
 
+def _random_target(arr: np.ndarray, who: str) -> np.ndarray:
+    """Random draws need a floating array: cast to integers they would be silent zeros."""
+    if arr.dtype.kind != "f":
+        raise TypeError(f"nn.init.{who}: cannot fill an array of dtype {arr.dtype} with random "
+                        "draws (they would be truncated); use a floating-point array")
+    return arr
+
+
 def _fans(arr: np.ndarray, who: str) -> tuple[int, int]:
     """(fan_in, fan_out): (rows, cols) of a 2-D weight; (in·k, out·k) for (out, in, *k)."""
+    _random_target(arr, who)
     if arr.ndim < 2:
         raise ValueError(
             f"nn.init.{who}: fan in and fan out need a weight with at least 2 dimensions, got "
@@ -87,6 +98,8 @@ def _fill(tensor: Any, values: Any) -> Any:
 
 def constant_(tensor: Any, val: float) -> Any:
     """Fill with `val`."""
+    _array(tensor)
+    _checks.real("nn.init.constant_", "val", val, finite=False)
     return _fill(tensor, val)
 
 
@@ -102,7 +115,9 @@ def ones_(tensor: Any) -> Any:
 
 def normal_(tensor: Any, mean: float = 0.0, std: float = 1.0) -> Any:
     """Fill with draws from N(mean, std²)."""
-    arr = _array(tensor)
+    arr = _random_target(_array(tensor), "normal_")
+    _checks.real("nn.init.normal_", "mean", mean)
+    _checks.real("nn.init.normal_", "std", std)
     if std < 0:
         raise ValueError(f"nn.init.normal_: std must be >= 0, got {std}")
     z = default_generator().standard_normal(arr.shape, dtype=_draw_dtype(arr))
@@ -111,7 +126,9 @@ def normal_(tensor: Any, mean: float = 0.0, std: float = 1.0) -> Any:
 
 def uniform_(tensor: Any, a: float = 0.0, b: float = 1.0) -> Any:
     """Fill with draws from U(a, b)."""
-    arr = _array(tensor)
+    arr = _random_target(_array(tensor), "uniform_")
+    _checks.real("nn.init.uniform_", "a", a)
+    _checks.real("nn.init.uniform_", "b", b)
     if b < a:
         raise ValueError(f"nn.init.uniform_: need a <= b, got a={a}, b={b}")
     u = default_generator().random(arr.shape, dtype=_draw_dtype(arr))
@@ -120,12 +137,14 @@ def uniform_(tensor: Any, a: float = 0.0, b: float = 1.0) -> Any:
 
 def xavier_normal_(tensor: Any, gain: float = 1.0) -> Any:
     """Glorot normal: std = gain·√(2 / (fan_in + fan_out))."""
+    _checks.real("nn.init.xavier_normal_", "gain", gain)
     fan_in, fan_out = _fans(_array(tensor), "xavier_normal_")
     return normal_(tensor, 0.0, gain * math.sqrt(2.0 / (fan_in + fan_out)))
 
 
 def xavier_uniform_(tensor: Any, gain: float = 1.0) -> Any:
     """Glorot uniform: U(-a, a) with a = gain·√(6 / (fan_in + fan_out))."""
+    _checks.real("nn.init.xavier_uniform_", "gain", gain)
     fan_in, fan_out = _fans(_array(tensor), "xavier_uniform_")
     bound = gain * math.sqrt(6.0 / (fan_in + fan_out))
     return uniform_(tensor, -bound, bound)
@@ -134,6 +153,7 @@ def xavier_uniform_(tensor: Any, gain: float = 1.0) -> Any:
 def kaiming_normal_(tensor: Any, a: float = 0.0, mode: str = "fan_in",
                     nonlinearity: str = "leaky_relu") -> Any:
     """He normal: std = gain / √fan, gain = calculate_gain(nonlinearity, a)."""
+    _checks.real("nn.init.kaiming_normal_", "a", a)
     fan = _fan(_array(tensor), mode, "kaiming_normal_")
     return normal_(tensor, 0.0, calculate_gain(nonlinearity, a) / math.sqrt(fan))
 
@@ -141,6 +161,7 @@ def kaiming_normal_(tensor: Any, a: float = 0.0, mode: str = "fan_in",
 def kaiming_uniform_(tensor: Any, a: float = 0.0, mode: str = "fan_in",
                      nonlinearity: str = "leaky_relu") -> Any:
     """He uniform: U(-b, b) with b = gain·√(3 / fan), gain = calculate_gain(nonlinearity, a)."""
+    _checks.real("nn.init.kaiming_uniform_", "a", a)
     fan = _fan(_array(tensor), mode, "kaiming_uniform_")
     bound = calculate_gain(nonlinearity, a) * math.sqrt(3.0 / fan)
     return uniform_(tensor, -bound, bound)
@@ -154,3 +175,10 @@ def lecun_normal_(tensor: Any) -> Any:
     """LeCun normal: std = √(1 / fan_in) (what the course notes call Xavier)."""
     fan_in, _ = _fans(_array(tensor), "lecun_normal_")
     return normal_(tensor, 0.0, math.sqrt(1.0 / fan_in))
+
+
+# Every error raised inside names the function that was called, whatever raised it.
+_checks.name_public_errors(globals(), [n for n in __all__
+                                      if n not in ("he_normal_", "he_uniform_")])
+he_normal_ = kaiming_normal_
+he_uniform_ = kaiming_uniform_

@@ -13,7 +13,7 @@ import numpy as np
 from autograd import Tensor, default_generator
 from autograd.function import Op
 
-from . import init
+from . import _checks, init
 from .module import Module
 from .parameter import Parameter
 
@@ -90,7 +90,7 @@ def _init_weight(weight: Parameter, weight_init: Any, layer: str) -> None:
                 )
             weight.data[...] = arr
         return
-    fill = _INITS.get(weight_init)
+    fill = _INITS.get(weight_init) if isinstance(weight_init, str) else None
     if fill is None:
         raise ValueError(
             f"{layer}: unknown weight_init {weight_init!r}; use one of {sorted(_INITS)} or a "
@@ -110,8 +110,10 @@ class Dense(Module):
                  weight_init: Any = "he", dtype: Any = np.float32) -> None:
         super().__init__()
         for name, n in (("in_features", in_features), ("out_features", out_features)):
-            if not isinstance(n, (int, np.integer)) or n <= 0:
-                raise ValueError(f"Dense: {name} must be a positive int, got {n!r}")
+            _checks.positive_int(type(self).__name__, name, n)
+        _checks.flag(type(self).__name__, "bias", bias)
+        _checks.allocatable(type(self).__name__, (in_features, out_features),
+                            _checks.float_dtype(type(self).__name__, dtype))
         self.in_features = int(in_features)
         self.out_features = int(out_features)
         self.weight_init = weight_init
@@ -130,7 +132,8 @@ class Dense(Module):
             init.zeros_(self.bias)
 
     def forward(self, x: Any) -> Tensor:
-        return DenseOp.apply(x, self.weight, self.bias)
+        return DenseOp.apply(_checks.float_input(type(self).__name__, x), self.weight,
+                             self.bias)
 
     def extra_repr(self) -> str:
         return (f"in_features={self.in_features}, out_features={self.out_features}, "
@@ -141,9 +144,7 @@ Linear = Dense
 
 
 def _check_p(p: float, layer: str) -> float:
-    if not 0.0 <= p <= 1.0:
-        raise ValueError(f"{layer}: drop probability p must be in [0, 1], got {p}")
-    return float(p)
+    return _checks.probability(layer, "drop probability p", p)
 
 
 def keep_mask(shape: tuple, p: float, dtype: Any) -> np.ndarray:
@@ -200,8 +201,15 @@ class Maxout(Module):
     def __init__(self, in_features: int, out_features: int, pieces: int = 2,
                  weight_init: Any = "he", dtype: Any = np.float32) -> None:
         super().__init__()
-        if not isinstance(pieces, (int, np.integer)) or pieces < 1:
-            raise ValueError(f"Maxout: pieces must be a positive int, got {pieces!r}")
+        for name, n in (("in_features", in_features), ("out_features", out_features),
+                        ("pieces", pieces)):
+            _checks.positive_int("Maxout", name, n)
+        _checks.allocatable("Maxout", (in_features, out_features * pieces),
+                            _checks.float_dtype("Maxout", dtype))
+        if not callable(weight_init) and not (isinstance(weight_init, str)
+                                              and weight_init in _INITS):
+            raise ValueError(f"Maxout: unknown weight_init {weight_init!r:.40}; use one of "
+                             f"{sorted(_INITS)} or a callable that fills the weight")
         self.in_features, self.out_features, self.pieces = in_features, out_features, pieces
         self.linear = Dense(in_features, out_features * pieces, weight_init=weight_init,
                             dtype=dtype)

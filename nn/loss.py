@@ -8,6 +8,7 @@ import numpy as np
 
 from autograd import Tensor
 
+from . import _checks
 from . import functional as F
 from .functional._util import REDUCTIONS, check_reduction
 from .module import Module
@@ -36,6 +37,7 @@ class _Loss(Module):
 
     def __init__(self, reduction: str = "mean", **options: Any) -> None:
         super().__init__()
+        _checks.loss_options(type(self).__name__, reduction, options)
         check_reduction(type(self).__name__, reduction, self._allowed)
         self.reduction = reduction
         for name, value in options.items():
@@ -160,9 +162,9 @@ class MultiMarginLoss(_Loss):
 
     def __init__(self, p: int = 1, margin: float = 1.0, weight: Any = None,
                  reduction: str = "mean") -> None:
+        super().__init__(reduction, p=p, margin=margin, weight=weight)
         if p not in (1, 2):
             raise ValueError(f"MultiMarginLoss: p must be 1 or 2; got {p}")
-        super().__init__(reduction, p=p, margin=margin, weight=weight)
 
     def forward(self, input: Any, target: Any) -> Tensor:
         return F.multi_margin_loss(input, target, self.p, self.margin, self.weight,

@@ -5,6 +5,7 @@ from typing import Any, Callable, NamedTuple
 
 import numpy as np
 
+from . import _checks
 from .line_search import strong_wolfe
 from .optimizer import Optimizer, ParamsT
 
@@ -53,6 +54,8 @@ class LBFGS(Optimizer):
     change of loss or parameters falls below tolerance_change. Parameters form one group.
     """
 
+    _flat_state = True  # the history holds flat vectors over all parameters
+
     def __init__(
         self,
         params: ParamsT,
@@ -65,7 +68,7 @@ class LBFGS(Optimizer):
         line_search_fn: str | None = None,
     ) -> None:
         if max_eval is None:
-            max_eval = max_iter * 5 // 4
+            max_eval = _checks.integer("LBFGS", "max_iter", max_iter, 1) * 5 // 4
         defaults = dict(lr=lr, max_iter=max_iter, max_eval=max_eval,
                         tolerance_grad=tolerance_grad, tolerance_change=tolerance_change,
                         history_size=history_size, line_search_fn=line_search_fn)
@@ -108,7 +111,7 @@ class LBFGS(Optimizer):
                      d: np.ndarray) -> tuple[float, np.ndarray]:
         """Loss and flat gradient at origin + t·d; the parameters are put back afterwards."""
         self._add_to_params(t, d)
-        loss = float(self._eval_closure(closure))
+        loss = _checks.loss_value("LBFGS", self._eval_closure(closure))
         flat_grad = self._flat_grad()
         for p, x in zip(self._params(), origin):
             p.data[...] = x
@@ -128,7 +131,7 @@ class LBFGS(Optimizer):
         state.setdefault("n_iter", 0)
 
         orig_loss = self._eval_closure(closure)
-        loss = float(orig_loss)
+        loss = _checks.loss_value("LBFGS", orig_loss)
         evals = 1
         state["func_evals"] += 1
         flat_grad = self._flat_grad()
@@ -182,7 +185,7 @@ class LBFGS(Optimizer):
                 self._add_to_params(t, d)
                 ls_evals = 0
                 if n_iter != cfg.max_iter:
-                    loss = float(self._eval_closure(closure))
+                    loss = _checks.loss_value("LBFGS", self._eval_closure(closure))
                     flat_grad = self._flat_grad()
                     converged = np.abs(flat_grad).max() <= cfg.tolerance_grad
                     ls_evals = 1

@@ -12,6 +12,7 @@ from bisect import bisect_right
 from collections import Counter
 from typing import Any, Callable, Iterable
 
+from . import _checks
 from .optimizer import Optimizer
 from .plateau import ReduceLROnPlateau
 
@@ -29,6 +30,7 @@ class LRScheduler:
         if not isinstance(optimizer, Optimizer):
             raise TypeError(f"{type(self).__name__} needs an Optimizer, got "
                             f"{type(optimizer).__name__}")
+        _checks.scheduler_options(type(self).__name__, last_epoch=last_epoch)
         self.optimizer = optimizer
         if last_epoch == -1:
             for group in optimizer.param_groups:
@@ -36,9 +38,10 @@ class LRScheduler:
         else:
             for i, group in enumerate(optimizer.param_groups):
                 if "initial_lr" not in group:
-                    raise KeyError(
-                        f"param_groups[{i}] has no 'initial_lr', needed to resume a schedule "
-                        f"at last_epoch={last_epoch}; load the optimizer's state_dict first"
+                    raise _checks.MissingInitialLR(
+                        f"{type(self).__name__}: param_groups[{i}] has no 'initial_lr', "
+                        f"needed to resume a schedule at last_epoch={last_epoch}; load the "
+                        "optimizer's state_dict first"
                     )
         self.base_lrs: list[float] = [g["initial_lr"] for g in optimizer.param_groups]
         self.last_epoch = last_epoch
@@ -69,8 +72,11 @@ class LRScheduler:
         return {k: v for k, v in self.__dict__.items() if k != "optimizer"}
 
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
-        """Restore what `state_dict()` returned."""
+        """Restore what `state_dict()` returned and set the rate of the restored step, so the
+        schedule continues exactly whether the optimizer's state was loaded before or after."""
+        _checks.check_scheduler_state(self, state_dict)
         self.__dict__.update(state_dict)
+        self._apply(self.last_epoch)
 
 
 class LambdaLR(LRScheduler):
@@ -82,7 +88,12 @@ class LambdaLR(LRScheduler):
         lr_lambda: Callable[[int], float] | list[Callable[[int], float]],
         last_epoch: int = -1,
     ) -> None:
-        n_groups = len(optimizer.param_groups)
+        n_groups = len(getattr(optimizer, "param_groups", ()))
+        fns = lr_lambda if isinstance(lr_lambda, (list, tuple)) else [lr_lambda]
+        for i, fn in enumerate(fns):
+            if not callable(fn):
+                raise TypeError(f"LambdaLR: lr_lambda must be a function of the step (or a list "
+                                f"of them), got {type(fn).__name__} {fn!r} at position {i}")
         if isinstance(lr_lambda, (list, tuple)):
             if len(lr_lambda) != n_groups:
                 raise ValueError(f"LambdaLR: expected {n_groups} lr_lambdas (one per "
@@ -93,7 +104,8 @@ class LambdaLR(LRScheduler):
         super().__init__(optimizer, last_epoch)
 
     def lr_at(self, epoch: int) -> list[float]:
-        return [base * fn(epoch) for base, fn in zip(self.base_lrs, self.lr_lambdas)]
+        return [base * _checks.lambda_factor(fn, i, epoch)
+                for i, (base, fn) in enumerate(zip(self.base_lrs, self.lr_lambdas))]
 
     def state_dict(self) -> dict[str, Any]:
         """Plain functions can't be saved; callable objects save their attributes."""
@@ -103,12 +115,17 @@ class LambdaLR(LRScheduler):
         return state
 
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
+        _checks.check_scheduler_state(self, state_dict)
         state = dict(state_dict)
         saved_lambdas = state.pop("lr_lambdas", [])
+        if not isinstance(saved_lambdas, list) or len(saved_lambdas) != len(self.lr_lambdas):
+            raise ValueError(f"LambdaLR.load_state_dict: lr_lambdas must list one entry per "
+                             f"parameter group ({len(self.lr_lambdas)}), got {saved_lambdas!r}")
         self.__dict__.update(state)
         for fn, saved in zip(self.lr_lambdas, saved_lambdas):
             if saved is not None:
                 vars(fn).update(saved)
+        self._apply(self.last_epoch)
 
 
 class StepLR(LRScheduler):
@@ -116,8 +133,7 @@ class StepLR(LRScheduler):
 
     def __init__(self, optimizer: Optimizer, step_size: int, gamma: float = 0.1,
                  last_epoch: int = -1) -> None:
-        if not (isinstance(step_size, int) and step_size >= 1):
-            raise ValueError(f"StepLR: step_size must be a positive int, got {step_size!r}")
+        _checks.scheduler_options("StepLR", step_size=step_size, gamma=gamma)
         self.step_size = step_size
         self.gamma = gamma
         super().__init__(optimizer, last_epoch)
@@ -131,6 +147,7 @@ class MultiStepLR(LRScheduler):
 
     def __init__(self, optimizer: Optimizer, milestones: Iterable[int], gamma: float = 0.1,
                  last_epoch: int = -1) -> None:
+        _checks.scheduler_options("MultiStepLR", milestones=milestones, gamma=gamma)
         self.milestones = Counter(milestones)
         self.gamma = gamma
         super().__init__(optimizer, last_epoch)
@@ -144,6 +161,7 @@ class ExponentialLR(LRScheduler):
     """lr = lr₀ · γᵗ (the notes' α₀·e^(−kt) with γ = e^(−k))."""
 
     def __init__(self, optimizer: Optimizer, gamma: float, last_epoch: int = -1) -> None:
+        _checks.scheduler_options("ExponentialLR", gamma=gamma)
         self.gamma = gamma
         super().__init__(optimizer, last_epoch)
 
@@ -157,8 +175,7 @@ class CosineAnnealingLR(LRScheduler):
 
     def __init__(self, optimizer: Optimizer, T_max: int, eta_min: float = 0.0,
                  last_epoch: int = -1) -> None:
-        if not T_max > 0:
-            raise ValueError(f"CosineAnnealingLR: T_max must be > 0, got {T_max!r}")
+        _checks.scheduler_options("CosineAnnealingLR", T_max=T_max, eta_min=eta_min)
         self.T_max = T_max
         self.eta_min = eta_min
         super().__init__(optimizer, last_epoch)
@@ -174,6 +191,8 @@ class LinearLR(LRScheduler):
 
     def __init__(self, optimizer: Optimizer, start_factor: float = 1.0 / 3,
                  end_factor: float = 1.0, total_iters: int = 5, last_epoch: int = -1) -> None:
+        _checks.scheduler_options("LinearLR", start_factor=start_factor,
+                                  end_factor=end_factor, total_iters=total_iters)
         if not 0 < start_factor <= 1:
             raise ValueError(f"LinearLR: start_factor must be in (0, 1], got {start_factor!r}")
         if not 0 <= end_factor <= 1:
@@ -196,6 +215,7 @@ class InverseTimeLR(LRScheduler):
     """lr = lr₀ / (1 + decay_rate·t): the course notes' 1/t decay α₀/(1 + kt)."""
 
     def __init__(self, optimizer: Optimizer, decay_rate: float, last_epoch: int = -1) -> None:
+        _checks.scheduler_options("InverseTimeLR", decay_rate=decay_rate)
         if not decay_rate >= 0:
             raise ValueError(f"InverseTimeLR: decay_rate must be >= 0, got {decay_rate!r}")
         self.decay_rate = decay_rate
@@ -211,8 +231,13 @@ class SequentialLR(LRScheduler):
 
     def __init__(self, optimizer: Optimizer, schedulers: list[LRScheduler],
                  milestones: list[int], last_epoch: int = -1) -> None:
-        if not schedulers:
-            raise ValueError("SequentialLR needs at least one scheduler")
+        if not isinstance(optimizer, Optimizer):
+            raise TypeError(f"SequentialLR needs an Optimizer, got {type(optimizer).__name__}")
+        if not isinstance(schedulers, (list, tuple)) or not schedulers:
+            raise ValueError("SequentialLR needs a non-empty list of schedulers, got "
+                             f"{schedulers!r}")
+        _checks.scheduler_options("SequentialLR", _milestones=milestones,
+                                  last_epoch=last_epoch)
         for i, sched in enumerate(schedulers):
             if isinstance(sched, ReduceLROnPlateau):
                 raise ValueError(f"SequentialLR can't run ReduceLROnPlateau (scheduler {i}): "
@@ -250,8 +275,19 @@ class SequentialLR(LRScheduler):
         return state
 
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
+        if not isinstance(state_dict, dict):
+            raise TypeError("SequentialLR.load_state_dict expects a dict from state_dict(), "
+                            f"got {type(state_dict).__name__}")
         state = dict(state_dict)
-        children = state.pop("_schedulers")
-        self.__dict__.update(state)
+        children = state.pop("_schedulers", None)
+        if not isinstance(children, list) or len(children) != len(self._schedulers):
+            raise ValueError(f"SequentialLR.load_state_dict: the saved state must hold one "
+                             f"state per scheduler ({len(self._schedulers)})")
+        _checks.check_scheduler_state(self, {**state, "_schedulers": []})
         for sched, saved in zip(self._schedulers, children):
             sched.load_state_dict(saved)
+        self.__dict__.update(state)
+        # Each child set its own rate; the one active at the restored step sets it last.
+        active = self._schedulers[bisect_right(self._milestones, self.last_epoch)]
+        active._apply(active.last_epoch)
+        self._last_lr = active.get_last_lr()

@@ -1,11 +1,14 @@
 """`Optimizer`: parameter groups, per-parameter state and PyTorch's state_dict layout."""
 from __future__ import annotations
 
+import functools
 from typing import Any, Callable, Iterable
 
 import numpy as np
 
 from autograd import Tensor, enable_grad
+
+from . import _checks
 
 ParamsT = Iterable[Tensor] | Iterable[dict[str, Any]]
 
@@ -80,7 +83,19 @@ class Optimizer:
     plain `_<name>_update(...)` function.
     """
 
+    # Optimizers that keep flat vectors over all parameters (LBFGS) set this: their state's
+    # arrays are not shaped like the parameter they are stored under.
+    _flat_state = False
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "step" in cls.__dict__:
+            cls.step = _checking_grads(cls.__dict__["step"])
+
     def __init__(self, params: ParamsT, defaults: dict[str, Any]) -> None:
+        if not isinstance(defaults, dict):
+            raise TypeError(f"{type(self).__name__}: defaults must be a dict of options, got "
+                            f"{type(defaults).__name__}")
         self.defaults: dict[str, Any] = dict(defaults)
         self.state: dict[Tensor, dict[str, Any]] = {}
         self.param_groups: list[dict[str, Any]] = []
@@ -91,7 +106,10 @@ class Optimizer:
                 "single Tensor; wrap it in a list: [tensor]"
             )
         if isinstance(params, (set, frozenset)):
-            raise TypeError(_SET_MESSAGE)
+            raise TypeError(f"{name}: {_SET_MESSAGE}")
+        if not hasattr(params, "__iter__") or isinstance(params, (str, bytes)):
+            raise TypeError(f"{name}: params should be an iterable of Tensors or of dicts, but "
+                            f"got {type(params).__name__}")
         if isinstance(params, dict):
             raise TypeError(f"{name}: params should be an iterable of Tensors or of dicts, but "
                             "got a single dict; wrap the parameter group in a list: [group]")
@@ -137,7 +155,10 @@ class Optimizer:
         if isinstance(params, Tensor):
             params = [params]
         elif isinstance(params, (set, frozenset)):
-            raise TypeError(_SET_MESSAGE)
+            raise TypeError(f"{name}: {_SET_MESSAGE}")
+        elif not hasattr(params, "__iter__") or isinstance(params, (str, bytes)):
+            raise TypeError(f"{name}: a parameter group's 'params' must be a list of Tensors, "
+                            f"got {type(params).__name__}")
         else:
             params = list(params)
         seen: dict[int, int] = {}
@@ -179,6 +200,7 @@ class Optimizer:
 
     def _check_group(self, group: dict[str, Any]) -> None:
         """Reject invalid option values; subclasses extend it."""
+        _checks.check_group(type(self).__name__, group)
         if "lr" in group:
             self._require(group["lr"] >= 0.0, "lr", group["lr"], "must be >= 0")
         if "weight_decay" in group:
@@ -206,12 +228,13 @@ class Optimizer:
         """Update every parameter that has a gradient; return `closure()` if given."""
         raise NotImplementedError(f"{type(self).__name__} does not implement step()")
 
-    @staticmethod
-    def _eval_closure(closure: Callable[[], Any] | None) -> Any:
+    def _eval_closure(self, closure: Callable[[], Any] | None) -> Any:
         if closure is None:
             return None
         with enable_grad():
-            return closure()
+            loss = closure()
+        _checks.check_grads(type(self).__name__, self.param_groups)
+        return loss
 
     # -- saving ------------------------------------------------------------------------------
     def state_dict(self) -> dict[str, Any]:
@@ -240,10 +263,9 @@ class Optimizer:
         State arrays are copied and cast to each parameter's dtype.
         """
         name = type(self).__name__
-        if not {"state", "param_groups"} <= set(state_dict):
-            raise ValueError(f"{name}.load_state_dict expects a dict with 'state' and "
-                             f"'param_groups', got keys {sorted(state_dict)}")
+        _checks.check_state_dict(name, state_dict)
         saved_groups = state_dict["param_groups"]
+        _checks.check_saved_groups(name, saved_groups, self.defaults)
         if len(saved_groups) != len(self.param_groups):
             raise ValueError(
                 f"{name}.load_state_dict: the saved state has {len(saved_groups)} parameter "
@@ -265,12 +287,26 @@ class Optimizer:
                 raise ValueError(f"{name}.load_state_dict: state refers to parameter {k}, "
                                  "which no saved group lists")
             p = by_index[k]
+            _checks.check_param_state(name, k, p, saved_state, self._flat_state)
             state[p] = {key: _copy_state_value(v, p.dtype) for key, v in saved_state.items()}
+        # Options missing from an older save keep this optimizer's values; every group is
+        # checked before anything is replaced, so a refused state leaves the optimizer as it was.
+        groups = [{**group, **{k: v for k, v in saved.items() if k != "params"},
+                   "params": group["params"]}
+                  for saved, group in zip(saved_groups, self.param_groups)]
+        for group in groups:
+            self._check_group(group)
         self.state = state
-        self.param_groups = [
-            {**{k: v for k, v in saved.items() if k != "params"}, "params": group["params"]}
-            for saved, group in zip(saved_groups, self.param_groups)
-        ]
+        self.param_groups = groups
+
+
+def _checking_grads(step: Callable) -> Callable:
+    """`step` preceded by the check that every `.grad` has its parameter's shape."""
+    @functools.wraps(step)
+    def checked_step(self: Optimizer, *args: Any, **kwargs: Any) -> Any:
+        _checks.check_grads(type(self).__name__, self.param_groups)
+        return step(self, *args, **kwargs)
+    return checked_step
 
 
 _SET_MESSAGE = (

@@ -4,6 +4,7 @@ from __future__ import annotations
 import math
 from typing import Any, SupportsFloat
 
+from . import _checks
 from .optimizer import Optimizer
 
 
@@ -31,6 +32,9 @@ class ReduceLROnPlateau:
         if not isinstance(optimizer, Optimizer):
             raise TypeError(f"ReduceLROnPlateau needs an Optimizer, got "
                             f"{type(optimizer).__name__}")
+        _checks.scheduler_options("ReduceLROnPlateau", factor=factor, patience=patience,
+                                  threshold=threshold, cooldown=cooldown, min_lr=min_lr,
+                                  eps=eps)
         if not factor < 1.0:
             raise ValueError(f"ReduceLROnPlateau: factor must be < 1.0, got {factor!r}")
         if mode not in ("min", "max"):
@@ -74,7 +78,11 @@ class ReduceLROnPlateau:
 
     def step(self, metrics: SupportsFloat) -> None:
         """Record one value of the metric; reduce the rates when it has plateaued."""
-        current = float(metrics)
+        try:
+            current = float(metrics.item() if hasattr(metrics, "item") else metrics)
+        except (TypeError, ValueError):
+            raise TypeError(f"ReduceLROnPlateau.step: metrics must be a number or a scalar "
+                            f"Tensor, got {type(metrics).__name__}") from None
         self.last_epoch += 1
         if self.is_better(current, self.best):
             self.best = current
@@ -116,4 +124,5 @@ class ReduceLROnPlateau:
 
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
         """Restore what `state_dict()` returned."""
+        _checks.check_scheduler_state(self, state_dict)
         self.__dict__.update(state_dict)

@@ -49,6 +49,9 @@ class Var(Op):
 
     def forward(ctx: Any, x: Any, axes: Any, keepdims: bool, ddof: int) -> Any:
         ctx.saved = (x, axes, ddof)
+        if x.dtype == np.float16:  # squares overflow float16 from |x - x̄| = 256: use float32
+            return np.asarray(x.var(axis=axes, keepdims=keepdims, ddof=ddof,
+                                    dtype=np.float32)).astype(np.float16)
         return x.var(axis=axes, keepdims=keepdims, ddof=ddof)
 
     def backward(ctx: Any, g: Any) -> tuple:
@@ -65,7 +68,10 @@ class Std(Op):
     """y = √var(x); dx = g (x - x̄) / ((n - ddof) y), 0 where y = 0"""
 
     def forward(ctx: Any, x: Any, axes: Any, keepdims: bool, ddof: int) -> Any:
-        y = x.std(axis=axes, keepdims=keepdims, ddof=ddof)
+        acc = np.float32 if x.dtype == np.float16 else None  # as var: float16 squares overflow
+        y = x.std(axis=axes, keepdims=keepdims, ddof=ddof, dtype=acc)
+        if acc is not None:
+            y = np.asarray(y).astype(x.dtype)
         ctx.saved = (x, axes, ddof, y)
         return y
 
@@ -134,7 +140,10 @@ class LogSumExp(Op):
 def _reduce(cls: Any, name: str) -> Any:
     def reduce(x: Any, axis: Any = None, keepdims: bool = False) -> Tensor:
         nd = x.data.ndim if isinstance(x, Tensor) else np.ndim(x)
-        return cls.apply(x, normalize_axis(axis, nd, name), keepdims)
+        axes = normalize_axis(axis, nd, name)
+        if name in ("max", "min"):
+            _refuse_empty(name, np.shape(x.data if isinstance(x, Tensor) else x), axes)
+        return cls.apply(x, axes, keepdims)
 
     reduce.__name__ = name
     reduce.__doc__ = cls.__doc__
@@ -160,13 +169,23 @@ def std(x: Any, axis: Any = None, keepdims: bool = False, ddof: int = 0) -> Tens
     return Std.apply(x, normalize_axis(axis, nd, "std"), keepdims, ddof)
 
 
+def _refuse_empty(name: str, shape: tuple, axes: tuple | None) -> None:
+    """max, min, argmax and argmin of nothing have no value (PyTorch and NumPy refuse too)."""
+    reduced = range(len(shape)) if axes is None else axes
+    if any(shape[a] == 0 for a in reduced) or (axes is None and 0 in shape):
+        raise ValueError(f"{name}: the tensor of shape {shape} is empty along the reduced "
+                         f"axis {'(all)' if axes is None else axes}, so it has no {name}")
+
+
 def argmax(x: Any, axis: int | None = None, keepdims: bool = False) -> Tensor:
     """Index of the largest element (no gradient)."""
     data = x.data if isinstance(x, Tensor) else np.asarray(x)
+    _refuse_empty("argmax", data.shape, normalize_axis(axis, data.ndim, "argmax"))
     return _make(np.argmax(data, axis=axis, keepdims=keepdims), None)
 
 
 def argmin(x: Any, axis: int | None = None, keepdims: bool = False) -> Tensor:
     """Index of the smallest element (no gradient)."""
     data = x.data if isinstance(x, Tensor) else np.asarray(x)
+    _refuse_empty("argmin", data.shape, normalize_axis(axis, data.ndim, "argmin"))
     return _make(np.argmin(data, axis=axis, keepdims=keepdims), None)

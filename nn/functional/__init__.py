@@ -12,6 +12,7 @@ from .losses import (binary_cross_entropy, binary_cross_entropy_with_logits, hub
                      kl_div, l1_loss, mse_loss, poisson_nll_loss, smooth_l1_loss)
 from .margin_losses import cosine_embedding_loss, multi_margin_loss
 from .probabilities import log_softmax, softmax
+from .._checks import name_public_errors
 
 __all__ = [
     "step", "sigmoid", "tanh", "relu", "leaky_relu", "elu", "selu", "gelu", "silu", "swish",
@@ -21,3 +22,6 @@ __all__ = [
     "poisson_nll_loss", "cosine_embedding_loss", "hinge_loss", "squared_hinge_loss",
     "categorical_hinge_loss", "log_cosh_loss", "mape_loss", "msle_loss",
 ]
+
+# Every error raised inside names the function that was called, whatever raised it.
+name_public_errors(globals(), __all__)

@@ -58,12 +58,17 @@ def class_indices(name: str, shape: tuple, target: np.ndarray, ignore_index: int
     return np.where(valid, t, 0), valid
 
 
+class TargetIndexError(IndexError, ValueError):
+    """A class-index target out of range: an IndexError as in PyTorch, and a ValueError (a
+    bad value) like every other refused argument."""
+
+
 def index_error(name: str, shape: tuple, t: np.ndarray, c: int, ignore_index: int | None
                 ) -> None:
     """Raise an IndexError naming the out-of-range targets and the valid range."""
     bad = t[(t < 0) | (t >= c)]
     also = "" if ignore_index is None else f" (or ignore_index={ignore_index})"
-    raise IndexError(
+    raise TargetIndexError(
         f"{name}: target values must be class indices in [0, {c}){also} for input of shape "
         f"{shape}; got {bad[:5].tolist()}. Check the labels and the number of classes of "
         "the last layer"

@@ -85,14 +85,23 @@ class GeluTanh(Op):
 
     def forward(ctx: Any, x: Any) -> Any:
         ctx.saved = (x,)
-        return 0.5 * x * (1 + np.tanh(_SQRT_2_OVER_PI * (x + _GELU_CUBIC * (x * x * x))))
+        xc = _gelu_clip(x)
+        return 0.5 * x * (1 + np.tanh(_SQRT_2_OVER_PI * (xc + _GELU_CUBIC * (xc * xc * xc))))
 
     def backward(ctx: Any, g: Any) -> tuple:
         (x,) = ctx.saved
-        x2 = x * x
-        t = np.tanh(_SQRT_2_OVER_PI * (x + _GELU_CUBIC * (x2 * x)))
+        xc = _gelu_clip(x)
+        x2 = xc * xc
+        t = np.tanh(_SQRT_2_OVER_PI * (xc + _GELU_CUBIC * (x2 * xc)))
         du = _SQRT_2_OVER_PI * (1 + 3 * _GELU_CUBIC * x2)
         return (g * (0.5 * (1 + t) + 0.5 * x * (1 - t * t) * du),)
+
+
+def _gelu_clip(x: Any) -> Any:
+    """x clipped to ±10 inside u: there tanh u is already ±1 exactly in every float dtype, so
+    the values are unchanged, and x³ can no longer overflow (float16 does at |x| ≈ 40, which
+    made the gradient (1 - tanh² u)·du = 0·inf a NaN)."""
+    return np.clip(x, -10.0, 10.0)
 
 
 class Silu(Op):

@@ -14,6 +14,7 @@ import autograd
 from autograd import Tensor
 from autograd.function import Op
 
+from .. import _checks
 from ._util import (as_float_array, as_tensor, check_reduction, check_same_shape, like_input,
                     reduce, sigmoid_any, softplus_any, warn_if_broadcast)
 
@@ -149,12 +150,9 @@ def binary_cross_entropy(input: Any, target: Any, weight: Any = None, reduction:
     check_reduction(name, reduction)
     check_same_shape(name, input, target)
     x = as_tensor(input)
-    if x.size and (x.data.min() < 0 or x.data.max() > 1):
-        raise ValueError(
-            f"{name}: input must hold probabilities in [0, 1]; got values in "
-            f"[{x.data.min()}, {x.data.max()}]. For logits use "
-            "binary_cross_entropy_with_logits (or apply sigmoid first)"
-        )
+    _checks.probabilities(name, "input", x, ". For logits use "
+                          "binary_cross_entropy_with_logits (or apply sigmoid first)")
+    _checks.probabilities(name, "target", target)
     w = _bce_weight(name, weight, x)
     return reduce(BinaryCrossEntropy.apply(x, like_input(target, x), w), reduction)
 
@@ -184,6 +182,9 @@ def kl_div(input: Any, target: Any, reduction: str = "mean", log_target: bool = 
     warn_if_broadcast(name, input, target)
     x = as_tensor(input)
     t = like_input(target, x)
+    if not log_target:
+        _checks.non_negative(name, "target", t, " (probabilities; pass log_target=True for "
+                             "log-probabilities)")
     if log_target:
         loss = autograd.exp(t) * (t - x)
     else:
