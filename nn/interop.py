@@ -34,10 +34,10 @@ def weight_is_transposed(module: Any) -> bool:
     return isinstance(module, dense)
 
 
-def _entries(model: Any) -> OrderedDict:
+def _entries(model: Any, who: str) -> OrderedDict:
     """{key: (array copy, transposed)} for every entry of `model.state_dict()`."""
     if not callable(getattr(model, "state_dict", None)) or not hasattr(model, "named_modules"):
-        raise TypeError(f"expected an nn.Module, got {type(model).__name__}")
+        raise TypeError(f"{who}: model must be an nn.Module, got {type(model).__name__}")
     owners = dict(model.named_modules(remove_duplicate=False))
     out: OrderedDict = OrderedDict()
     for key, arr in model.state_dict().items():
@@ -51,7 +51,7 @@ def torch_state_dict(model: Any) -> OrderedDict:
     """The model's parameters and persistent buffers as NumPy arrays (fresh, C-contiguous
     copies) in PyTorch's layout: Dense weights transposed to (out_features, in_features)."""
     return OrderedDict((key, np.ascontiguousarray(arr.T) if flip else np.asarray(arr))
-                       for key, (arr, flip) in _entries(model).items())
+                       for key, (arr, flip) in _entries(model, "torch_state_dict").items())
 
 
 def _as_array(value: Any, key: str) -> np.ndarray:
@@ -101,7 +101,7 @@ def load_torch_state_dict(model: Any, state: Mapping[str, Any],
     if not isinstance(state, Mapping):
         raise TypeError(f"load_torch_state_dict: state must be a mapping of names to tensors, "
                         f"got {type(state).__name__}")
-    slots = _entries(model)
+    slots = _entries(model, "load_torch_state_dict")
     owner = type(model).__name__
     missing = [k for k in slots if k not in state]
     unexpected = [k for k in state if k not in slots]
