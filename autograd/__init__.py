@@ -17,6 +17,8 @@ from .ops import (abs, add, argmax, argmin, astype, broadcast_to, clip, concaten
                   less, less_equal, log, log1p, logsumexp, matmul, max, maximum, mean, min,
                   minimum, mul, neg, not_equal, pow, relu, reshape, sigmoid, sin, split, sqrt,
                   squeeze, stack, std, sub, sum, swapaxes, tanh, transpose, var, where)
+from . import ops as _ops
+from .ops import catalog as _catalog
 from .random import default_generator, get_rng_state, manual_seed, set_rng_state
 
 __all__ = [
@@ -31,4 +33,5 @@ __all__ = [
     "mean", "var", "std", "max", "min", "logsumexp", "argmax", "argmin", "reshape",
     "transpose", "swapaxes", "squeeze", "expand_dims", "broadcast_to", "flatten",
     "concatenate", "stack", "split", "matmul", "dot",
-]
+] + _catalog.NAMES
+globals().update({_n: getattr(_ops, _n) for _n in _catalog.NAMES})  # tan ... einsum

@@ -6,7 +6,8 @@ from typing import Any
 import numpy as np
 
 from ..tensor import Tensor, _make
-from . import arithmetic, linalg
+from . import arithmetic, catalog, linalg
+from .catalog import *  # noqa: F401,F403  (the PyTorch-surface ops: catalog.NAMES)
 from .arithmetic import (add, div, equal, greater, greater_equal, less, less_equal, maximum,
                          minimum, mul, neg, not_equal, pow, sub, where)
 from .linalg import dot, matmul
@@ -16,6 +17,14 @@ from .shape import (broadcast_to, concatenate, expand_dims, flatten, getitem, re
 from .unary import (abs, astype, clip, cos, erf, exp, expm1, log, log1p, relu, sigmoid, sin,
                     sqrt, tanh)
 
+from ._util import accepts_torch_axes
+
+# Everything that takes an axis also takes PyTorch's dim=/keepdim= (API contract, rule 2).
+for _name in ("sum", "mean", "var", "std", "max", "min", "logsumexp", "argmax", "argmin",
+              "squeeze", "expand_dims", "concatenate", "stack", "split", "swapaxes") + tuple(
+        catalog.AXIS_FUNCTIONS):
+    globals()[_name] = accepts_torch_axes(globals()[_name])
+
 __all__ = [
     "add", "sub", "mul", "div", "pow", "neg", "maximum", "minimum", "where",
     "less", "less_equal", "greater", "greater_equal", "equal", "not_equal",
@@ -24,7 +33,7 @@ __all__ = [
     "sum", "mean", "var", "std", "max", "min", "logsumexp", "argmax", "argmin",
     "reshape", "transpose", "swapaxes", "squeeze", "expand_dims", "broadcast_to", "flatten",
     "concatenate", "stack", "split", "getitem", "matmul", "dot",
-]
+] + catalog.NAMES
 
 _Add, _Sub, _Mul, _Div = arithmetic.Add.apply, arithmetic.Sub.apply, arithmetic.Mul.apply, \
     arithmetic.Div.apply
@@ -61,6 +70,10 @@ def _bind() -> None:
                  "expand_dims", "broadcast_to", "flatten", "matmul", "dot", "maximum",
                  "minimum"):
         setattr(T, name, globals()[name])
+    for name, fn in catalog.METHODS.items():
+        setattr(T, name, globals()[name] if name in catalog.AXIS_FUNCTIONS else fn)
+    T.__mod__ = catalog.mod
+    T.__rmod__ = lambda self, other: catalog.mod(other, self)
     T.__array_ufunc__ = _array_ufunc
     T.__array_function__ = _array_function
 
@@ -74,6 +87,9 @@ _UFUNCS = {
     np.minimum: minimum, np.matmul: matmul, np.square: lambda x: mul(x, x),
     np.reciprocal: lambda x: div(1.0, x), np.positive: lambda x: x,
 }
+
+
+_UFUNCS.update(catalog.UFUNCS)
 
 
 def _plain(x: Any) -> Any:
@@ -105,6 +121,9 @@ _FUNCTIONS = {
     np.min: min, np.amax: max, np.amin: min, np.split: split, np.dot: dot, np.clip: clip,
     np.var: var, np.std: std, np.matmul: matmul, np.maximum: maximum, np.minimum: minimum,
 }
+
+
+_FUNCTIONS.update(catalog.FUNCTIONS)
 
 
 def _array_function(self: Tensor, func: Any, types: Any, args: Any, kwargs: Any) -> Any:
