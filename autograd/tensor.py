@@ -59,9 +59,10 @@ class Tensor:
         return self.data.dtype
 
     @property
-    def size(self) -> int:
-        """Number of elements, as NumPy's `size`."""
-        return self.data.size
+    def size(self) -> "ElementCount":
+        """Number of elements, as NumPy's `size` (an int; calling it, as PyTorch's size(),
+        raises a TypeError pointing to `shape`)."""
+        return ElementCount(self.data.size)
 
     @property
     def is_leaf(self) -> bool:
@@ -133,6 +134,12 @@ class Tensor:
         return self.data.tolist()
 
     # -- Python protocol -----------------------------------------------------------------------
+    def __getattr__(self, name: str) -> Any:
+        # Reached only when normal lookup fails: a PyTorch spelling gets a hint.
+        from .ops.torch_names import missing_attribute
+
+        raise missing_attribute(self, name)
+
     __hash__ = object.__hash__
 
     def __len__(self) -> int:
@@ -182,6 +189,19 @@ class Tensor:
         if isinstance(key, Tensor):
             key = key.data
         self.data[key] = value.data if isinstance(value, Tensor) else value
+
+
+class ElementCount(int):
+    """`Tensor.size`: the element count as NumPy has it. PyTorch code calls `size()`."""
+
+    __slots__ = ()
+
+    def __call__(self, dim: Any = None) -> Any:
+        where = "shape" if dim is None else f"shape[{dim}]"
+        raise TypeError(
+            f"Tensor.size is the number of elements ({int(self)}), as in NumPy, not a method; "
+            f"for PyTorch's size({'' if dim is None else dim}) use .{where}"
+        )
 
 
 def _make(data: Any, grad_fn: Any) -> Tensor:

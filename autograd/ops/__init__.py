@@ -6,7 +6,7 @@ from typing import Any
 import numpy as np
 
 from ..tensor import Tensor, _make
-from . import arithmetic, catalog, linalg
+from . import arithmetic, catalog, linalg, torch_names
 from .catalog import *  # noqa: F401,F403  (the PyTorch-surface ops: catalog.NAMES)
 from .arithmetic import (add, div, equal, greater, greater_equal, less, less_equal, maximum,
                          minimum, mul, neg, not_equal, pow, sub, where)
@@ -72,6 +72,8 @@ def _bind() -> None:
         setattr(T, name, globals()[name])
     for name, fn in catalog.METHODS.items():
         setattr(T, name, globals()[name] if name in catalog.AXIS_FUNCTIONS else fn)
+    for name, fn in torch_names.METHODS.items():
+        setattr(T, name, fn)
     T.__mod__ = catalog.mod
     T.__rmod__ = lambda self, other: catalog.mod(other, self)
     T.__array_ufunc__ = _array_ufunc

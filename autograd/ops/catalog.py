@@ -20,6 +20,7 @@ from .matrix import diag, diagonal, norm, trace, tril, triu, vector_norm
 from .scans import all, any, cumprod, cumsum, prod
 from ._util import normalize_axis
 from .shape import reshape, transpose
+from .torch_names import cat, clone, linspace, log_softmax, softmax
 
 __all__ = NAMES = [
     "tan", "arcsin", "arccos", "arctan", "arctan2", "sinh", "cosh", "log2", "log10", "exp2",
@@ -27,7 +28,8 @@ __all__ = NAMES = [
     "remainder", "fmod", "hypot", "prod", "cumsum", "cumprod", "norm", "vector_norm", "all",
     "any", "sort", "argsort", "topk", "flip", "roll", "tile", "repeat", "repeat_interleave",
     "pad", "take_along_axis", "gather", "scatter_add", "tril", "triu", "diag", "diagonal",
-    "trace", "outer", "tensordot", "einsum", "ravel", "moveaxis",
+    "trace", "outer", "tensordot", "einsum", "ravel", "moveaxis", "cat", "linspace", "clone",
+    "softmax", "log_softmax",
 ]
 
 

@@ -77,6 +77,9 @@ class Einsum(Op):
 
     def forward(ctx: Any, spec: str, *arrays: Any) -> Any:
         cast = promote_arrays(*arrays)
+        common = np.result_type(*cast)
+        # One dtype for all: a pairwise path would otherwise round in the narrower one.
+        cast = [a if a.dtype == common else a.astype(common) for a in cast]
         ctx.saved = (spec,) + tuple(arrays)
         ctx_spec, path = _plan(spec, tuple(a.shape for a in cast))
         return np.einsum(ctx_spec, *cast, optimize=path)

@@ -147,6 +147,8 @@ def pad(x: Any, pad_width: Any, mode: str = "constant", constant_values: Any = 0
             f"pad: mode={mode!r} is not available; only mode='constant' is differentiable here"
         )
     nd = _data(x).ndim
+    if nd == 0:
+        return x if isinstance(x, Tensor) else Tensor(np.asarray(x))
     width = np.broadcast_to(np.asarray(pad_width, dtype=np.int64), (nd, 2))
     if np.any(width < 0):
         raise ValueError(f"pad: pad_width {np.asarray(pad_width).tolist()} has negative sizes")

@@ -7,7 +7,7 @@ import numpy as np
 
 from ..function import Op
 from ..tensor import Tensor
-from ._util import normalize_axis
+from ._util import kept_shape, normalize_axis
 from .shape import getitem, transpose
 
 
@@ -105,8 +105,10 @@ def _vector_norm(x: Tensor, p: Any, axes: Any, keepdims: bool) -> Tensor:
     if p is None or p == 2:
         return VectorNorm2.apply(x, axes, keepdims)
     a = abs(x)
-    if p == np.inf:
+    if p == np.inf and x.size and all(x.shape[d] for d in (axes or range(x.ndim))):
         return a.max(axis=axes, keepdims=keepdims)
+    if p == np.inf:  # over no elements the largest |x| is 0, as NumPy
+        return a.sum(axis=axes, keepdims=keepdims)
     if p == -np.inf:
         return a.min(axis=axes, keepdims=keepdims)
     if p == 0:
@@ -120,15 +122,13 @@ class VectorNorm2(Op):
     """y = √Σ x²; dx = g x / y (0 where y = 0, as PyTorch)"""
 
     def forward(ctx: Any, x: Any, axes: Any, keepdims: bool) -> Any:
-        y = np.sqrt(np.sum(x * x, axis=axes, keepdims=True))
-        ctx.saved = (x, y)
-        if not keepdims:
-            return y.reshape(tuple(n for d, n in enumerate(x.shape)
-                                   if axes is not None and d not in axes))
+        y = np.sqrt(np.sum(x * x, axis=axes, keepdims=keepdims))
+        ctx.saved = (x, y, kept_shape(x.shape, axes))  # y itself: create_graph links it
         return y
 
     def backward(ctx: Any, g: Any) -> tuple:
-        x, y = ctx.saved
+        x, y, kshape = ctx.saved
+        y = y.reshape(kshape)
         zero = y == 0
         safe = np.where(zero, 1, y)
         return np.where(zero, 0, g.reshape(y.shape) * x / safe), None, None
@@ -141,7 +141,9 @@ def _matrix_norm(x: Tensor, ord: Any, axes: tuple, keepdims: bool) -> Tensor:
     if ord in (1, -1, np.inf, -np.inf):
         inner, outer = (r, c) if ord in (1, -1) else (c, r)
         sums = abs(x).sum(axis=inner, keepdims=True)
-        pick = sums.max if ord > 0 else sums.min
+        # Over no columns (rows) NumPy's largest sum is 0; the smallest is an error.
+        pick = sums.sum if ord > 0 and x.shape[outer] == 0 else (
+            sums.max if ord > 0 else sums.min)
         out = pick(axis=outer, keepdims=True)
         return out if keepdims else out.squeeze(axis=axes)
     raise NotImplementedError(
