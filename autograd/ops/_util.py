@@ -69,6 +69,25 @@ def rename_torch_axes(op: str, kwargs: dict) -> dict:
     return out
 
 
+def torch_axes(op: str, torch_names: dict, axis: Any, keepdims: Any,
+               axis_default: Any = None) -> tuple[Any, Any]:
+    """(axis, keepdims) from PyTorch's `dim=`/`keepdim=` (TypeError for anything else, and
+    when the NumPy spelling was given too)."""
+    unknown = set(torch_names) - {"dim", "keepdim"}
+    if unknown:
+        raise TypeError(f"{op}() got an unexpected keyword argument {sorted(unknown)[0]!r}")
+    if "dim" in torch_names:
+        if axis is not axis_default and axis != axis_default:
+            raise TypeError(f"{op}() got both axis= and its PyTorch spelling dim=; pass one")
+        axis = torch_names["dim"]
+    if "keepdim" in torch_names:
+        if keepdims:
+            raise TypeError(f"{op}() got both keepdims= and its PyTorch spelling keepdim=; "
+                            "pass one")
+        keepdims = torch_names["keepdim"]
+    return axis, keepdims
+
+
 def accepts_torch_axes(fn: Any) -> Any:
     """Let `fn` take `dim=`/`keepdim=` as aliases of `axis=`/`keepdims=` (rule 2 of the API
     contract). Calls without them pay one dict lookup per name."""

@@ -18,7 +18,7 @@ from .indexing import (argsort, flip, gather, pad, repeat, repeat_interleave, ro
                        sort, take_along_axis, tile, topk)
 from .matrix import diag, diagonal, norm, trace, tril, triu, vector_norm
 from .scans import all, any, cumprod, cumsum, prod
-from ._util import normalize_axis
+from ._util import accepts_torch_axes, normalize_axis
 from .shape import reshape, transpose
 from .torch_names import cat, clone, linspace, log_softmax, softmax
 
@@ -63,17 +63,9 @@ def normalize_axis_list(axes: Any, nd: int) -> list[int]:
     return [normalize_axis(a, nd, "moveaxis")[0] for a in items]
 
 
-def _method_sort(self: Tensor, dim: int = -1, descending: bool = False, **kw: Any) -> tuple:
-    return sort(self, kw.pop("axis", dim), descending, **kw)
+for _name in AXIS_FUNCTIONS:  # PyTorch's dim=/keepdim= spellings (API contract, rule 2)
+    globals()[_name] = accepts_torch_axes(globals()[_name])
 
-
-METHODS = {name: globals()[name] for name in (
-    "tan", "arcsin", "arccos", "arctan", "sinh", "cosh", "log2", "log10", "exp2", "square",
-    "reciprocal", "rsqrt", "sign", "floor", "ceil", "round", "trunc", "fmod", "hypot",
-    "remainder", "prod", "cumsum", "cumprod", "all", "any", "topk", "flip", "roll", "tile",
-    "tril", "triu", "diag", "diagonal", "trace", "ravel", "gather", "scatter_add",
-    "take_along_axis", "repeat_interleave", "moveaxis")}
-METHODS["sort"] = _method_sort
 
 UFUNCS = {
     np.tan: tan, np.arcsin: arcsin, np.arccos: arccos, np.arctan: arctan,

@@ -8,7 +8,12 @@ import numpy as np
 
 from ..function import Op
 from ..tensor import Tensor, _make
-from ._util import kept_shape, normalize_axis, reduced_count
+from ._util import kept_shape, normalize_axis, reduced_count, torch_axes
+
+# The public ops of this family (autograd and Tensor export them from here).
+__all__ = [
+    "sum", "mean", "var", "std", "max", "min", "logsumexp", "argmax", "argmin",
+]
 
 
 def _expand(g: Any, kshape: tuple, shape: tuple) -> Any:
@@ -127,7 +132,9 @@ class LogSumExp(Op):
 
 
 def _reduce(cls: Any, name: str) -> Any:
-    def reduce(x: Any, axis: Any = None, keepdims: bool = False) -> Tensor:
+    def reduce(x: Any, axis: Any = None, keepdims: bool = False, **torch_names: Any) -> Tensor:
+        if torch_names:  # dim=, keepdim=
+            axis, keepdims = torch_axes(name, torch_names, axis, keepdims)
         nd = x.data.ndim if isinstance(x, Tensor) else np.ndim(x)
         return cls.apply(x, normalize_axis(axis, nd, name), keepdims)
 
@@ -143,25 +150,37 @@ min = _reduce(Min, "min")  # noqa: A001
 logsumexp = _reduce(LogSumExp, "logsumexp")
 
 
-def var(x: Any, axis: Any = None, keepdims: bool = False, ddof: int = 0) -> Tensor:
+def var(x: Any, axis: Any = None, keepdims: bool = False, ddof: int = 0,
+        **torch_names: Any) -> Tensor:
     """Variance Σ (x - x̄)² / (n - ddof) over `axis`."""
+    if torch_names:
+        axis, keepdims = torch_axes("var", torch_names, axis, keepdims)
     nd = x.data.ndim if isinstance(x, Tensor) else np.ndim(x)
     return Var.apply(x, normalize_axis(axis, nd, "var"), keepdims, ddof)
 
 
-def std(x: Any, axis: Any = None, keepdims: bool = False, ddof: int = 0) -> Tensor:
+def std(x: Any, axis: Any = None, keepdims: bool = False, ddof: int = 0,
+        **torch_names: Any) -> Tensor:
     """Standard deviation √(Σ (x - x̄)² / (n - ddof)) over `axis`."""
+    if torch_names:
+        axis, keepdims = torch_axes("std", torch_names, axis, keepdims)
     nd = x.data.ndim if isinstance(x, Tensor) else np.ndim(x)
     return Std.apply(x, normalize_axis(axis, nd, "std"), keepdims, ddof)
 
 
-def argmax(x: Any, axis: int | None = None, keepdims: bool = False) -> Tensor:
+def argmax(x: Any, axis: int | None = None, keepdims: bool = False,
+           **torch_names: Any) -> Tensor:
     """Index of the largest element (no gradient)."""
+    if torch_names:
+        axis, keepdims = torch_axes("argmax", torch_names, axis, keepdims)
     data = x.data if isinstance(x, Tensor) else np.asarray(x)
     return _make(np.argmax(data, axis=axis, keepdims=keepdims), None)
 
 
-def argmin(x: Any, axis: int | None = None, keepdims: bool = False) -> Tensor:
+def argmin(x: Any, axis: int | None = None, keepdims: bool = False,
+           **torch_names: Any) -> Tensor:
     """Index of the smallest element (no gradient)."""
+    if torch_names:
+        axis, keepdims = torch_axes("argmin", torch_names, axis, keepdims)
     data = x.data if isinstance(x, Tensor) else np.asarray(x)
     return _make(np.argmin(data, axis=axis, keepdims=keepdims), None)

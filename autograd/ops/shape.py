@@ -7,7 +7,13 @@ import numpy as np
 
 from ..function import Op
 from ..tensor import Tensor, shape_tuple
-from ._util import is_basic_index, normalize_axis
+from ._util import is_basic_index, normalize_axis, torch_axes
+
+# The public ops of this family (autograd and Tensor export them from here).
+__all__ = [
+    "reshape", "transpose", "swapaxes", "squeeze", "expand_dims", "broadcast_to", "flatten",
+    "concatenate", "stack", "split",
+]
 
 
 class Reshape(Op):
@@ -199,8 +205,10 @@ def swapaxes(x: Any, axis1: int, axis2: int) -> Tensor:
     return Transpose.apply(x, tuple(perm))
 
 
-def squeeze(x: Any, axis: Any = None) -> Tensor:
+def squeeze(x: Any, axis: Any = None, **torch_names: Any) -> Tensor:
     """Drop size-1 axes (all of them, or those named)."""
+    if torch_names:
+        axis, _ = torch_axes("squeeze", torch_names, axis, False)
     shape = _shape(x)
     axes = normalize_axis(axis, len(shape), "squeeze")
     if axes is None:
@@ -213,8 +221,12 @@ def squeeze(x: Any, axis: Any = None) -> Tensor:
     return Reshape.apply(x, new)
 
 
-def expand_dims(x: Any, axis: Any) -> Tensor:
+def expand_dims(x: Any, axis: Any = None, **torch_names: Any) -> Tensor:
     """Insert size-1 axes at the given positions (NumPy's meaning)."""
+    if torch_names:
+        axis, _ = torch_axes("expand_dims", torch_names, axis, False)
+    if axis is None:
+        raise TypeError("expand_dims() missing the axis (dim=) argument")
     return Reshape.apply(x, np.expand_dims(np.empty(_shape(x), dtype=bool), axis).shape)
 
 
@@ -228,22 +240,28 @@ def broadcast_to(x: Any, *shape: Any) -> Tensor:
     return BroadcastTo.apply(x, shape_tuple(shape))
 
 
-def concatenate(seq: Sequence[Any], axis: int = 0) -> Tensor:
+def concatenate(seq: Sequence[Any], axis: int = 0, **torch_names: Any) -> Tensor:
     """Join tensors along an existing axis."""
+    if torch_names:
+        axis, _ = torch_axes("concatenate", torch_names, axis, False, axis_default=0)
     if len(seq) == 0:
         raise ValueError("concatenate: need at least one tensor")
     return Concatenate.apply(*seq, axis=axis)
 
 
-def stack(seq: Sequence[Any], axis: int = 0) -> Tensor:
+def stack(seq: Sequence[Any], axis: int = 0, **torch_names: Any) -> Tensor:
     """Join same-shaped tensors along a new axis."""
+    if torch_names:
+        axis, _ = torch_axes("stack", torch_names, axis, False, axis_default=0)
     if len(seq) == 0:
         raise ValueError("stack: need at least one tensor")
     return Stack.apply(*seq, axis=axis)
 
 
-def split(x: Any, indices_or_sections: Any, axis: int = 0) -> list:
+def split(x: Any, indices_or_sections: Any, axis: int = 0, **torch_names: Any) -> list:
     """Split into pieces along `axis` (NumPy's meaning of `indices_or_sections`)."""
+    if torch_names:
+        axis, _ = torch_axes("split", torch_names, axis, False, axis_default=0)
     shape = _shape(x)
     axis = normalize_axis(axis, len(shape), "split")[0]
     if isinstance(indices_or_sections, (int, np.integer)) and (

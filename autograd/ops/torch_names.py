@@ -1,6 +1,6 @@
 """PyTorch's spellings of Tensor methods, `cat` and `linspace`, and hints for the others.
 
-Each method is a thin alias of an op; `Tensor.__getattr__` (only reached when an attribute
+The methods live in tensor_surface.py; `Tensor.__getattr__` (only reached when an attribute
 does not exist, so it costs nothing on the common path) turns a PyTorch name we lack into an
 AttributeError that says what to write instead.
 """
@@ -14,10 +14,9 @@ import numpy as np
 from ..function import Op
 from ..tensor import Tensor
 from ._util import normalize_axis, rename_torch_axes
-from .indexing import tile_like_torch
 from .matrix import vector_norm
 from .reduce import logsumexp
-from .shape import concatenate, expand_dims, reshape, transpose
+from .shape import concatenate, reshape, transpose
 from .unary import astype, exp
 
 
@@ -44,11 +43,6 @@ def view(self: Tensor, *shape: Any) -> Tensor:
     return reshape(self, *shape)
 
 
-def unsqueeze(self: Tensor, dim: int) -> Tensor:
-    """Insert a size-1 axis at `dim` (NumPy's expand_dims)."""
-    return expand_dims(self, dim)
-
-
 def permute(self: Tensor, *dims: Any) -> Tensor:
     """Reorder the axes (NumPy's transpose with axes)."""
     if len(dims) == 1 and isinstance(dims[0], (tuple, list)):
@@ -62,21 +56,6 @@ def t(self: Tensor) -> Tensor:
         raise ValueError(f"t() expects a tensor with <= 2 dimensions, got shape {self.shape}; "
                          "use permute or swapaxes")
     return transpose(self) if self.ndim == 2 else self
-
-
-def numel(self: Tensor) -> int:
-    """Number of elements (NumPy's size)."""
-    return int(self.data.size)
-
-
-def dim(self: Tensor) -> int:
-    """Number of dimensions (NumPy's ndim)."""
-    return self.data.ndim
-
-
-def pow(self: Tensor, exponent: Any) -> Tensor:  # noqa: A001  (the method's name)
-    """self ** exponent."""
-    return self ** exponent
 
 
 def norm(self: Tensor, p: Any = "fro", dim: Any = None, keepdim: bool = False, *,
@@ -105,16 +84,6 @@ def log_softmax(self: Any, dim: int = -1, **kwargs: Any) -> Tensor:
     axis = rename_torch_axes("log_softmax", kwargs).get("axis", dim)
     return self - logsumexp(self, normalize_axis(axis, self.ndim, "log_softmax"),
                             keepdims=True)
-
-
-def to_float(self: Tensor) -> Tensor:
-    """Cast to float32 (PyTorch's float())."""
-    return astype(self, np.float32)
-
-
-def to_double(self: Tensor) -> Tensor:
-    """Cast to float64 (PyTorch's double())."""
-    return astype(self, np.float64)
 
 
 def to(self: Tensor, *args: Any, **kwargs: Any) -> Tensor:
@@ -153,13 +122,6 @@ def linspace(start: float, stop: float | None = None, num: int | None = None,
     return Tensor(np.linspace(start, stop, int(count), endpoint=endpoint, dtype=dtype),
                   requires_grad=requires_grad)
 
-
-METHODS = {
-    "view": view, "unsqueeze": unsqueeze, "permute": permute, "t": t, "clone": clone,
-    "numel": numel, "dim": dim, "pow": pow, "norm": norm, "softmax": softmax,
-    "log_softmax": log_softmax, "float": to_float, "double": to_double, "to": to,
-    "repeat": tile_like_torch,
-}
 
 # PyTorch names without a method of the same name here, and what to write instead.
 HINTS = {
