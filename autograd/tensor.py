@@ -29,7 +29,9 @@ class Tensor:
     `grad_fn` the node that produced this tensor (None for leaves).
     """
 
-    __slots__ = ("data", "grad", "grad_fn", "requires_grad", "_oidx", "__weakref__")
+    # `_base`/`_key`: set on basic-indexing views, `self = _base[_key]` (see inplace.py).
+    __slots__ = ("data", "grad", "grad_fn", "requires_grad", "_oidx", "_base", "_key",
+                 "__weakref__")
     # NumPy defers binary operators with a Tensor on the right to the Tensor's methods.
     __array_priority__ = 1000
 
@@ -172,16 +174,54 @@ class Tensor:
             extra += ", requires_grad=True"
         return f"tensor({body}{extra})"
 
+    # -- in-place (inplace.py): same object, same buffer, version bumped ----------------------
     def __setitem__(self, key: Any, value: Any) -> None:
-        if self.requires_grad and _grad_mode.STATE.enabled:
-            raise RuntimeError(
-                "in-place assignment to a tensor that requires grad would corrupt its graph; "
-                "assign to .data inside `with autograd.no_grad():` or build a new tensor "
-                "with autograd.where()"
-            )
-        if isinstance(key, Tensor):
-            key = key.data
-        self.data[key] = value.data if isinstance(value, Tensor) else value
+        _inplace.set_item(self, key, value)
+
+    def __iadd__(self, other: Any) -> "Tensor":
+        return _inplace.binary_(self, other, np.add, _ops.add, "add_", False)
+
+    def __isub__(self, other: Any) -> "Tensor":
+        return _inplace.binary_(self, other, np.subtract, _ops.sub, "sub_", False)
+
+    def __imul__(self, other: Any) -> "Tensor":
+        return _inplace.binary_(self, other, np.multiply, _ops.mul, "mul_", True)
+
+    def __itruediv__(self, other: Any) -> "Tensor":
+        return _inplace.binary_(self, other, np.true_divide, _ops.div, "div_", True)
+
+    def __ipow__(self, other: Any) -> "Tensor":
+        return _inplace.binary_(self, other, np.power, _ops.pow, "pow_", True)
+
+    add_ = __iadd__
+    sub_ = __isub__
+    mul_ = __imul__
+    div_ = __itruediv__
+    pow_ = __ipow__
+
+    def clamp_(self, min: Any = None, max: Any = None) -> "Tensor":  # noqa: A002
+        """Limit values to [min, max] in place (either may be None); returns self."""
+        return _inplace.clamp_(self, min, max)
+
+    def fill_(self, value: Any) -> "Tensor":
+        """Set every element to `value` in place; returns self."""
+        _inplace.set_item(self, Ellipsis, value)
+        return self
+
+    def zero_(self) -> "Tensor":
+        """Set every element to 0 in place; returns self."""
+        _inplace.set_item(self, Ellipsis, 0)
+        return self
+
+    def copy_(self, src: Any) -> "Tensor":
+        """Copy `src` (broadcast to this shape, cast to this dtype) into self; returns self."""
+        _inplace.set_item(self, Ellipsis, src)
+        return self
+
+    @property
+    def _version(self) -> int:
+        """How many in-place changes this tensor's buffer has had (shared with its views)."""
+        return _versions.version(self.data)
 
 
 def _make(data: Any, grad_fn: Any) -> Tensor:
@@ -216,3 +256,9 @@ from weakref import ref as _weakref  # noqa: E402
 from . import engine as _engine  # noqa: E402
 from . import grad_mode as _grad_mode  # noqa: E402
 from . import ops as _ops  # noqa: E402,F401  (binds operators and methods onto Tensor)
+from . import inplace as _inplace  # noqa: E402
+from . import numpy_interop as _numpy_interop  # noqa: E402
+from . import versions as _versions  # noqa: E402
+
+Tensor.__array_ufunc__ = _numpy_interop.array_ufunc
+Tensor.__array_function__ = _numpy_interop.array_function
