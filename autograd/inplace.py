@@ -17,7 +17,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from . import versions
+from . import ops, versions
 from .function import Op
 from .grad_mode import STATE
 from .ops._util import is_basic_index
@@ -213,8 +213,6 @@ def binary_(self: Tensor, other: Any, ufunc: Any, op: Callable[[Any, Any], Tenso
 
 def clamp_(self: Tensor, min: Any = None, max: Any = None) -> Tensor:  # noqa: A002
     """Limit values to [min, max] in place (either may be None)."""
-    from .ops.unary import clip
-
     if min is None and max is None:
         raise ValueError("clamp_: at least one of min and max must be given")
     if not _recording(self, None):
@@ -222,7 +220,7 @@ def clamp_(self: Tensor, min: Any = None, max: Any = None) -> Tensor:  # noqa: A
         np.clip(self.data, _data(min), _data(max), out=self.data)
         versions.bump(self.data)
         return self
-    return record(self, lambda old: clip(old, _data(min), _data(max)), "clamp_", True)
+    return record(self, lambda old: ops.clip(old, _data(min), _data(max)), "clamp_", True)
 
 
 def set_item(self: Tensor, key: Any, value: Any) -> None:
@@ -251,3 +249,59 @@ def _is_own_view(self: Tensor, key: Any, value: Any) -> bool:
     return (isinstance(target, np.ndarray) and target.shape == v.shape
             and target.strides == v.strides
             and target.__array_interface__["data"][0] == v.__array_interface__["data"][0])
+
+
+# -- the Tensor methods ------------------------------------------------------------------------
+def _binary_method(ufunc: Any, op_name: str, name: str, saves_input: bool) -> Any:
+    op = getattr(ops, op_name)
+
+    def method(self: Tensor, other: Any) -> Tensor:
+        return binary_(self, other, ufunc, op, name, saves_input)
+
+    method.__name__ = name
+    method.__doc__ = f"self = self {op_name} other, in place (same array); returns self."
+    return method
+
+
+def fill_(self: Tensor, value: Any) -> Tensor:
+    """Set every element to `value` in place; returns self."""
+    set_item(self, Ellipsis, value)
+    return self
+
+
+def zero_(self: Tensor) -> Tensor:
+    """Set every element to 0 in place; returns self."""
+    set_item(self, Ellipsis, 0)
+    return self
+
+
+def copy_(self: Tensor, src: Any) -> Tensor:
+    """Copy `src` (broadcast to this shape, cast to this dtype) into self; returns self."""
+    set_item(self, Ellipsis, src)
+    return self
+
+
+def _version(self: Tensor) -> int:
+    """How many in-place changes this tensor's buffer has had (shared with its views)."""
+    return versions.version(self.data)
+
+
+def _bind() -> None:
+    for names, ufunc, op_name, saves in (
+        (("__iadd__", "add_"), np.add, "add", False),
+        (("__isub__", "sub_"), np.subtract, "sub", False),
+        (("__imul__", "mul_"), np.multiply, "mul", True),
+        (("__itruediv__", "div_"), np.true_divide, "div", True),
+        (("__ipow__", "pow_"), np.power, "pow", True),
+    ):
+        method = _binary_method(ufunc, op_name, names[1], saves)
+        for n in names:
+            setattr(Tensor, n, method)
+    Tensor.clamp_ = clamp_
+    Tensor.fill_ = fill_
+    Tensor.zero_ = zero_
+    Tensor.copy_ = copy_
+    Tensor._version = property(_version)
+
+
+_bind()

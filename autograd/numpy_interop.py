@@ -144,7 +144,7 @@ def _wrap(result: Any) -> Any:
     return result
 
 
-def array_ufunc(self: Tensor, ufunc: Any, method: str, *inputs: Any, **kwargs: Any) -> Any:
+def array_ufunc(ufunc: Any, method: str, *inputs: Any, **kwargs: Any) -> Any:
     """`Tensor.__array_ufunc__`: the op from `UFUNCS`, a constant, or a TypeError."""
     out = kwargs.get("out")
     if method == "__call__" and not kwargs:
@@ -188,7 +188,7 @@ def _ufunc_out(ufunc: Any, method: str, inputs: tuple, kwargs: dict) -> Any:
     return outs[0] if len(outs) == 1 else outs
 
 
-def array_function(self: Tensor, func: Any, types: Any, args: Any, kwargs: Any) -> Any:
+def array_function(func: Any, types: Any, args: Any, kwargs: Any) -> Any:
     """`Tensor.__array_function__`: the op from `FUNCTIONS`, a constant, or a TypeError."""
     op = FUNCTIONS.get(func)
     if op is not None:
