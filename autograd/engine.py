@@ -22,7 +22,7 @@ from .create_graph import tensor_backward
 from .function import _freed_message, checked_backward
 from .grad_mode import STATE
 from .tensor import Tensor, _make
-from .versions import CLOCK, check_saved
+from .versions import CLOCK, check_saved, follow_history
 
 # Held while a gradient is added into a leaf's `.grad`: threads running backward() into a
 # shared leaf at the same time must not lose each other's contributions.
@@ -156,8 +156,11 @@ def _collect(roots: Sequence[Any]) -> dict:
         if fn not in deps:
             deps[fn] = 0
             stack.append(fn)
+    clock = CLOCK
     while stack:
         fn = stack.pop()
+        if fn._ep != clock.n:  # something changed in place since fn was recorded
+            follow_history(fn)
         parents = fn.parents
         if parents is None:
             raise RuntimeError(_freed_message(fn))

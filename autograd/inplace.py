@@ -83,7 +83,7 @@ def write_ufunc(self: Tensor, ufunc: Any, other: Any, name: str) -> Tensor:
     try:
         ufunc(self.data, o, out=self.data, casting="same_kind")
     except (TypeError, ValueError) as e:
-        raise type(e)(
+        raise (TypeError if isinstance(e, TypeError) else ValueError)(
             f"{name}: cannot write the result for shapes {self.shape} and {np.shape(o)} "
             f"(dtypes {self.dtype} and {np.result_type(o)}) into the tensor in place: {e}"
         ) from None
@@ -164,41 +164,51 @@ def record(self: Tensor, compute: Callable[[Tensor], Tensor], name: str,
     buf = self.data
     if new.data is not buf:
         buf[...] = new.data
+    before = versions.CLOCK.n
     versions.bump(buf)
-    _become(self, new)
-    _rebase(self)
+    _become(self, new, old, before)
+    _rebase(self, before)
     return self
 
 
-def _become(self: Tensor, new: Tensor) -> None:
-    """`self` takes `new`'s place as the output of `new`'s node, holding its own buffer."""
+def _become(self: Tensor, new: Tensor, old: Tensor, before: int) -> None:
+    """`self` takes `new`'s place as the output of `new`'s node, holding its own buffer.
+    Nodes recorded before the change (clock <= `before`) keep seeing `old` (versions.py)."""
     fn = new.grad_fn
     buf = self.data
     if getattr(self, "_base", None) is not None and type(self.grad_fn) is GetItem:
         # The view's own indexing node saved its output to catch changes made behind its
-        # back; this change is recorded on the view itself, so that node stays valid.
-        self.grad_fn._ep = versions.CLOCK.n
+        # back; this change is recorded on the view itself, so that node no longer needs it.
+        g = self.grad_fn
+        if g.saved:
+            g.saved = g.saved[:3] + (None,)
     if fn is not None:
         saved = fn.saved
         if type(saved) is tuple and any(s is new.data for s in saved):
-            fn.saved = tuple(buf if s is new.data else s for s in saved)
+            # The node saved its output, which is now self's buffer. Pow keeps it only for
+            # the exponent's gradient: without one, later changes to self do not concern it.
+            keep = buf if not (type(fn) is ops.arithmetic.Pow and fn.parents[1] is None) \
+                else None
+            fn.saved = tuple(keep if s is new.data else s for s in saved)
         fn._ep = versions.CLOCK.n  # the write above is part of this node's own output
+    if self.grad_fn is not None:
+        self._hist = getattr(self, "_hist", ()) + ((before, old),)
     self.grad_fn = fn
     self.requires_grad = new.requires_grad
     self.grad = None if fn is not None else self.grad
 
 
-def _rebase(view: Tensor) -> None:
+def _rebase(view: Tensor, before: int) -> None:
     """After `view` (= base[key]) changed in place, record the change on `base` as well."""
     base = getattr(view, "_base", None)
     if base is None:
         return
     if not view.requires_grad and not base.requires_grad:
         return
-    key = view._key
-    new = SetItem.apply(_alias(base), view, key, False)
-    _become(base, new)
-    _rebase(base)
+    old = _alias(base)
+    new = SetItem.apply(old, view, view._key, False)
+    _become(base, new, old, before)
+    _rebase(base, before)
 
 
 def binary_(self: Tensor, other: Any, ufunc: Any, op: Callable[[Any, Any], Tensor],

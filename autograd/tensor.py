@@ -29,8 +29,9 @@ class Tensor:
     `grad_fn` the node that produced this tensor (None for leaves).
     """
 
-    # `_base`/`_key`: set on basic-indexing views, `self = _base[_key]` (see inplace.py).
-    __slots__ = ("data", "grad", "grad_fn", "requires_grad", "_oidx", "_base", "_key",
+    # `_base`/`_key`: set on basic-indexing views, `self = _base[_key]`; `_hist`: the values
+    # before recorded in-place changes (see inplace.py and versions.py).
+    __slots__ = ("data", "grad", "grad_fn", "requires_grad", "_oidx", "_base", "_key", "_hist",
                  "__weakref__")
     # NumPy defers binary operators with a Tensor on the right to the Tensor's methods.
     __array_priority__ = 1000

@@ -103,3 +103,31 @@ def check_saved(fn: Any) -> None:
                 f"{entry[0]}, changed after {fn.name} saved it. Do the in-place change after "
                 "backward(), or use an out-of-place op (x = x + 1) or clone() before it."
             )
+
+
+def follow_history(fn: Any) -> None:
+    """A parent of `fn` that was changed in place (a recorded in-place op) after `fn` was
+    recorded now carries the new node: `fn` must keep the value it used, which the op left
+    behind in the parent's `_hist` as (clock before the change, Tensor of the old value)."""
+    n = fn._pn
+    if n is None:
+        return
+    ep = fn._ep
+    if n == 1 or n == 2:
+        p = fn._p0
+        if p is not None:
+            fn._p0 = _as_of(p, ep)
+        p = fn._p1 if n == 2 else None
+        if p is not None:
+            fn._p1 = _as_of(p, ep)
+    else:
+        fn._pn = tuple(None if p is None else _as_of(p, ep) for p in n)
+
+
+def _as_of(p: Any, ep: int) -> Any:
+    hist = getattr(p, "_hist", None)
+    if hist:
+        for before, old in hist:
+            if before >= ep:
+                return old
+    return p
