@@ -32,7 +32,10 @@ class Tensor(TensorSurface):
     `grad_fn` the node that produced this tensor (None for leaves).
     """
 
-    __slots__ = ("data", "grad", "grad_fn", "requires_grad", "_oidx", "__weakref__")
+    # `_base`/`_key`: set on basic-indexing views, `self = _base[_key]`; `_hist`: the values
+    # before recorded in-place changes (see inplace.py and versions.py).
+    __slots__ = ("data", "grad", "grad_fn", "requires_grad", "_oidx", "_base", "_key", "_hist",
+                 "__weakref__")
     # NumPy defers binary operators with a Tensor on the right to the Tensor's methods.
     __array_priority__ = 1000
 
@@ -355,16 +358,11 @@ class Tensor(TensorSurface):
             extra += ", requires_grad=True"
         return f"tensor({body}{extra})"
 
+    # -- in-place: same object, same buffer, version bumped ------------------------------------
+    # `+= -= *= /= **=`, `add_ sub_ mul_ div_ pow_ clamp_ fill_ zero_ copy_` and `_version`
+    # are defined in inplace.py beside their rules and bound onto Tensor there.
     def __setitem__(self, key: Any, value: Any) -> None:
-        if self.requires_grad and _grad_mode.STATE.enabled:
-            raise RuntimeError(
-                "in-place assignment to a tensor that requires grad would corrupt its graph; "
-                "assign to .data inside `with autograd.no_grad():` or build a new tensor "
-                "with autograd.where()"
-            )
-        if isinstance(key, Tensor):
-            key = key.data
-        self.data[key] = value.data if isinstance(value, Tensor) else value
+        _inplace.set_item(self, key, value)
 
 
 class ElementCount(int):
@@ -412,7 +410,9 @@ from weakref import ref as _weakref  # noqa: E402
 from . import engine as _engine  # noqa: E402
 from . import grad_mode as _grad_mode  # noqa: E402
 from . import ops as _ops  # noqa: E402  (the ops are built on Tensor: imported after it)
+from . import inplace as _inplace  # noqa: E402
+from . import numpy_interop as _interop  # noqa: E402
+from . import versions as _versions  # noqa: E402
 
 _surface._ops = _ops  # the methods of TensorSurface delegate to the ops too
-from .ops import interop as _interop  # noqa: E402
 from .ops.shape import getitem as _getitem  # noqa: E402

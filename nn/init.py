@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from autograd import Tensor, default_generator
+from autograd.extend import mark_changed
 
 __all__ = [
     "calculate_gain", "zeros_", "ones_", "constant_", "normal_", "uniform_", "xavier_normal_",
@@ -81,7 +82,9 @@ def _draw_dtype(arr: np.ndarray) -> Any:
 
 
 def _fill(tensor: Any, values: Any) -> Any:
-    _array(tensor)[...] = values
+    arr = _array(tensor)
+    arr[...] = values
+    mark_changed(arr)  # an in-place change, as PyTorch counts it
     return tensor
 
 

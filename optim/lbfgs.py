@@ -6,7 +6,7 @@ from typing import Any, Callable, NamedTuple
 import numpy as np
 
 from .line_search import strong_wolfe
-from .optimizer import Optimizer, ParamsT
+from .optimizer import Optimizer, ParamsT, mark_changed
 
 
 def _lbfgs_direction(
@@ -103,6 +103,7 @@ class LBFGS(Optimizer):
             data = p.data  # updated in place: p.data stays the same array
             data += t * d[offset:offset + n].reshape(p.shape)
             offset += n
+        mark_changed([p.data for p in self._params()])
 
     def _evaluate_at(self, closure: Callable[[], Any], origin: list[np.ndarray], t: float,
                      d: np.ndarray) -> tuple[float, np.ndarray]:
@@ -112,6 +113,7 @@ class LBFGS(Optimizer):
         flat_grad = self._flat_grad()
         for p, x in zip(self._params(), origin):
             p.data[...] = x
+        mark_changed([p.data for p in self._params()])
         return loss, flat_grad
 
     # -- the step ------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ import numpy as np
 
 from ..function import Op
 from ..tensor import Tensor, shape_tuple
+from ..versions import _owner
 from ._util import is_basic_index, normalize_axis, torch_axes
 
 # The public ops of this family (autograd and Tensor export them from here).
@@ -122,14 +123,17 @@ class GetItem(Op):
     """y = x[index]; dx = g scattered into zeros (summed where an index repeats)"""
 
     def forward(ctx: Any, x: Any, index: Any) -> Any:
-        ctx.saved = (x.shape, x.dtype, index)
         try:
-            return x[index]
+            out = x[index]
         except IndexError as e:
             raise IndexError(f"indexing a tensor of shape {x.shape}: {e}") from None
+        # The output is saved only for its version: a view changed behind its back (its
+        # base changed in place after indexing) must not pass for the value indexed.
+        ctx.saved = (x.shape, x.dtype, index, out)
+        return out
 
     def backward(ctx: Any, g: Any) -> tuple:
-        shape, dtype, index = ctx.saved
+        shape, dtype, index, _ = ctx.saved
         return scatter_add(g, index, shape), None
 
 
@@ -172,7 +176,12 @@ def _index_arrays(index: Any) -> Any:
 
 def getitem(x: Any, index: Any) -> Tensor:
     """x[index] with basic, integer-array or boolean indexing."""
-    return GetItem.apply(x, _index_arrays(index))
+    index = _index_arrays(index)
+    out = GetItem.apply(x, index)
+    if isinstance(x, Tensor) and out.data.base is not None and _owner(out.data) is _owner(x.data):
+        out._base = x  # a view: in-place changes to it reach x (see inplace.py)
+        out._key = index
+    return out
 
 
 def _ndim(x: Any) -> int:
