@@ -6,7 +6,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from . import tensor_surface as _surface
-from .tensor_surface import TensorSurface
+from .tensor_surface import ElementCount, TensorSurface
 
 _FLOAT_KINDS = "f"
 
@@ -363,19 +363,6 @@ class Tensor(TensorSurface):
     # are defined in inplace.py beside their rules and bound onto Tensor there.
     def __setitem__(self, key: Any, value: Any) -> None:
         _inplace.set_item(self, key, value)
-
-
-class ElementCount(int):
-    """`Tensor.size`: the element count as NumPy has it. PyTorch code calls `size()`."""
-
-    __slots__ = ()
-
-    def __call__(self, dim: Any = None) -> Any:
-        where = "shape" if dim is None else f"shape[{dim}]"
-        raise TypeError(
-            f"Tensor.size is the number of elements ({int(self)}), as in NumPy, not a method; "
-            f"for PyTorch's size({'' if dim is None else dim}) use .{where}"
-        )
 
 
 def _make(data: Any, grad_fn: Any) -> Tensor:

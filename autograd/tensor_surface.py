@@ -11,6 +11,24 @@ from typing import Any
 _ops: Any = None  # autograd.ops, set at the end of tensor.py
 
 
+class ElementCount(int):
+    """`Tensor.size`: the element count as NumPy has it. PyTorch code calls `size()`."""
+
+    __slots__ = ()
+
+    def __call__(self, dim: Any = None) -> Any:
+        where = "shape" if dim is None else f"shape[{dim}]"
+        raise TypeError(
+            f"Tensor.size is the number of elements ({int(self)}), as in NumPy, not a method; "
+            f"for PyTorch's size({'' if dim is None else dim}) use .{where}"
+        )
+
+
+def _axes(op: str, dim: dict, axis: Any, keepdims: Any) -> tuple:
+    """(axis, keepdims) with PyTorch's dim=/keepdim= folded in."""
+    return _ops._util.torch_axes(op, dim, axis, keepdims) if dim else (axis, keepdims)
+
+
 class TensorSurface:
     """PyTorch-named and newer methods of Tensor (no state of its own)."""
 
@@ -89,19 +107,19 @@ class TensorSurface:
 
     # -- reductions and scans ------------------------------------------------------------------
     def prod(self, axis: Any = None, keepdims: bool = False, **dim: Any) -> Any:
-        return _ops.prod(self, axis, keepdims, **dim)
+        return _ops.prod(self, *_axes("prod", dim, axis, keepdims))
 
     def cumsum(self, axis: Any = None, **dim: Any) -> Any:
-        return _ops.cumsum(self, axis, **dim)
+        return _ops.cumsum(self, _axes("cumsum", dim, axis, False)[0])
 
     def cumprod(self, axis: Any = None, **dim: Any) -> Any:
-        return _ops.cumprod(self, axis, **dim)
+        return _ops.cumprod(self, _axes("cumprod", dim, axis, False)[0])
 
     def all(self, axis: Any = None, keepdims: bool = False, **dim: Any) -> Any:
-        return _ops.all(self, axis, keepdims, **dim)
+        return _ops.all(self, *_axes("all", dim, axis, keepdims))
 
     def any(self, axis: Any = None, keepdims: bool = False, **dim: Any) -> Any:
-        return _ops.any(self, axis, keepdims, **dim)
+        return _ops.any(self, *_axes("any", dim, axis, keepdims))
 
     def sort(self, dim: int = -1, descending: bool = False, **kw: Any) -> tuple:
         return _ops.sort(self, kw.pop("axis", dim), descending, **kw)
