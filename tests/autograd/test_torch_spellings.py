@@ -149,3 +149,15 @@ def test_linspace_and_cat_match_pytorch() -> None:
         ag.linspace(0, 1)
     a, b = pair(X), pair(X[:, :1])
     same(ag.cat([a[0], b[0]], 1), torch.cat([a[1], b[1]], 1))
+
+
+def test_nn_softmax_takes_dim() -> None:
+    import nn
+
+    ours, theirs = pair()
+    same(nn.functional.softmax(ours, dim=1), torch.softmax(theirs, dim=1))
+    same(nn.functional.log_softmax(ours, dim=0), torch.log_softmax(theirs, dim=0))
+    same(nn.Softmax(dim=1)(ours), torch.nn.Softmax(dim=1)(theirs))
+    same(nn.LogSoftmax(dim=-1)(ours), torch.nn.LogSoftmax(dim=-1)(theirs))
+    with pytest.raises(TypeError, match="both"):
+        nn.functional.softmax(ours, 0, dim=1)
