@@ -67,9 +67,9 @@ def root_grad(t: Tensor, gradient: Any, create_graph: bool) -> Any:
     if gradient is None:
         if t.data.size != 1:
             raise RuntimeError(
-                f"backward() on a tensor of shape {t.shape} needs `gradient` (an array of that "
-                "shape); the implicit gradient 1 is only defined for single-element outputs "
-                "(reduce with .sum() or .mean() first)"
+                f"grad can be implicitly created only for scalar outputs: backward() on a tensor "
+                f"of shape {t.shape} needs `gradient` (an array of that shape), or reduce it to "
+                "a scalar with .sum() or .mean() first"
             )
         g = np.ones_like(t.data)
     elif isinstance(gradient, Tensor) and create_graph:
