@@ -112,7 +112,7 @@ def check_saved(fn: Any) -> None:
                 f"one of the tensors needed for the gradient of {fn.name} (shape {s.shape}, "
                 f"dtype {s.dtype}) has been modified by an inplace operation: it is at version "
                 f"{entry[0]}, changed after {fn.name} saved it. Do the in-place change after "
-                "backward(), or use an out-of-place op (x = x + 1) or clone() before it."
+                "backward(), or use an out-of-place op (x = x + 1) instead."
             )
 
 
