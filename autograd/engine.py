@@ -161,7 +161,8 @@ def _collect(roots: Sequence[Any]) -> dict:
         fn = stack.pop()
         if fn._ep != clock.n:  # something changed in place since fn was recorded
             follow_history(fn)
-        parents = fn.parents
+        n = fn._pn  # the parents, decoded inline as in Function.parents (a hot loop)
+        parents = (fn._p0, fn._p1) if n == 2 else (fn._p0,) if n == 1 else n
         if parents is None:
             raise RuntimeError(_freed_message(fn))
         for p in parents:
