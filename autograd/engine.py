@@ -67,9 +67,9 @@ def root_grad(t: Tensor, gradient: Any, create_graph: bool) -> Any:
     if gradient is None:
         if t.data.size != 1:
             raise RuntimeError(
-                f"backward() on a tensor of shape {t.shape} needs `gradient` (an array of that "
-                "shape); the implicit gradient 1 is only defined for single-element outputs "
-                "(reduce with .sum() or .mean() first)"
+                f"grad can be implicitly created only for scalar outputs: backward() on a tensor "
+                f"of shape {t.shape} needs `gradient` (an array of that shape), or reduce it to "
+                "a scalar with .sum() or .mean() first"
             )
         g = np.ones_like(t.data)
     elif isinstance(gradient, Tensor) and create_graph:
@@ -161,7 +161,8 @@ def _collect(roots: Sequence[Any]) -> dict:
         fn = stack.pop()
         if fn._ep != clock.n:  # something changed in place since fn was recorded
             follow_history(fn)
-        parents = fn.parents
+        n = fn._pn  # the parents, decoded inline as in Function.parents (a hot loop)
+        parents = (fn._p0, fn._p1) if n == 2 else (fn._p0,) if n == 1 else n
         if parents is None:
             raise RuntimeError(_freed_message(fn))
         for p in parents:

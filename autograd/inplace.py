@@ -55,7 +55,7 @@ def check_writable(t: Tensor, name: str) -> None:
     if not t.data.flags.writeable:
         raise ValueError(
             f"{name}: the tensor's array (shape {t.shape}, strides {t.data.strides}) is "
-            "read-only, e.g. a broadcast view; make a writable copy first (t = t.clone() or "
+            "read-only, e.g. a broadcast view; make a writable copy first (t = t * 1 or "
             "Tensor(np.array(arr)))"
         )
 
@@ -130,7 +130,7 @@ def _check_recordable(self: Tensor, name: str) -> None:
                 raise RuntimeError(
                     f"{name}: this tensor (shape {self.shape}) is the output of {fn.name}, a "
                     f"view of its input (shape {p.shape}); changing it in place while grad "
-                    "mode is on is not supported. Apply the op to a copy (.clone()) instead."
+                    "mode is on is not supported. Apply the op to a copy (t * 1) instead."
                 )
 
 

@@ -36,6 +36,16 @@ _LOCK = threading.Lock()
 _ENTRIES: dict[int, list] = {}
 
 
+class Watch:
+    """An array a node keeps only so that its version is checked, not for its backward (a
+    view's own output: changed behind the view's back, it no longer is the value indexed)."""
+
+    __slots__ = ("array",)
+
+    def __init__(self, array: np.ndarray) -> None:
+        self.array = array
+
+
 def _owner(a: np.ndarray) -> Any:
     """The object that owns `a`'s memory (NumPy collapses chains of views to it)."""
     base = a.base
@@ -92,7 +102,8 @@ def check_saved(fn: Any) -> None:
         return
     for s in saved:
         if type(s) is not np.ndarray:
-            s = getattr(s, "data", None)  # a Tensor, as create_graph maps them
+            # a Watch, or a Tensor (create_graph maps saved arrays to them)
+            s = s.array if type(s) is Watch else getattr(s, "data", None)
             if type(s) is not np.ndarray:
                 continue
         entry = _changed_since(s, fn._ep)
@@ -101,7 +112,7 @@ def check_saved(fn: Any) -> None:
                 f"one of the tensors needed for the gradient of {fn.name} (shape {s.shape}, "
                 f"dtype {s.dtype}) has been modified by an inplace operation: it is at version "
                 f"{entry[0]}, changed after {fn.name} saved it. Do the in-place change after "
-                "backward(), or use an out-of-place op (x = x + 1) or clone() before it."
+                "backward(), or use an out-of-place op (x = x + 1) instead."
             )
 
 

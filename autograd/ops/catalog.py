@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from ..tensor import Tensor, _make
+from ..tensor import Tensor
 from .contract import einsum, outer, tensordot
 from .elementwise import (arccos, arcsin, arctan, arctan2, ceil, cosh, exp2, floor, fmod, hypot,
                           log2, log10, mod, reciprocal, remainder, round, rsqrt, sign, sinh,
@@ -84,22 +84,12 @@ def _np_sort(a: Any, axis: Any = -1, kind: Any = None, order: Any = None) -> Ten
     return sort(a, axis)[0]
 
 
-def _np_constant(fn: Any) -> Any:
-    """A NumPy function whose result never depends differentiably on its input."""
-    def constant(a: Any, *args: Any, **kwargs: Any) -> Tensor:
-        return _make(fn(a.data if isinstance(a, Tensor) else a, *args, **kwargs), None)
-
-    return constant
-
-
 FUNCTIONS = {
-    np.prod: prod, np.cumsum: cumsum, np.cumprod: cumprod, np.all: all, np.any: any,
+    np.prod: prod, np.cumsum: cumsum, np.cumprod: cumprod,
     np.sort: _np_sort, np.flip: flip, np.roll: roll, np.tile: tile, np.repeat: repeat,
     np.pad: pad, np.take_along_axis: take_along_axis, np.tril: tril, np.triu: triu,
     np.diag: diag, np.diagonal: diagonal, np.trace: trace, np.outer: outer,
     np.tensordot: tensordot, np.einsum: einsum, np.ravel: ravel, np.round: round,
     np.around: round, np.moveaxis: moveaxis, np.linalg.norm: norm,
-    np.zeros_like: _np_constant(np.zeros_like), np.ones_like: _np_constant(np.ones_like),
-    np.argsort: _np_constant(np.argsort), np.fliplr: lambda a: flip(a, 1),
-    np.flipud: lambda a: flip(a, 0),
+    np.fliplr: lambda a: flip(a, 1), np.flipud: lambda a: flip(a, 0),
 }

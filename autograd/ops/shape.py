@@ -7,7 +7,7 @@ import numpy as np
 
 from ..function import Op
 from ..tensor import Tensor, shape_tuple
-from ..versions import _owner
+from ..versions import Watch, _owner
 from ._util import is_basic_index, normalize_axis, torch_axes
 
 # The public ops of this family (autograd and Tensor export them from here).
@@ -129,7 +129,7 @@ class GetItem(Op):
             raise IndexError(f"indexing a tensor of shape {x.shape}: {e}") from None
         # The output is saved only for its version: a view changed behind its back (its
         # base changed in place after indexing) must not pass for the value indexed.
-        ctx.saved = (x.shape, x.dtype, index, out)
+        ctx.saved = (x.shape, x.dtype, index, Watch(out))
         return out
 
     def backward(ctx: Any, g: Any) -> tuple:

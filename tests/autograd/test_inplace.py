@@ -239,3 +239,14 @@ def test_manual_update_loop_trains_like_torch(torch):
         tlosses.append(tloss.item())
     np.testing.assert_allclose(losses, tlosses, rtol=1e-10)
     assert losses[-1] < 0.8 * losses[0]
+
+
+def test_view_taken_before_its_base_changed_raises():
+    # PyTorch replays the view; here backward through it names the indexing op instead of
+    # using the value the view had before.
+    x = ag.tensor(_x(), requires_grad=True)
+    y = x * 2.0
+    v = y[0:2]
+    y *= 3.0
+    with pytest.raises(RuntimeError, match="GetItem.*modified by an inplace operation"):
+        v.sum().backward()
