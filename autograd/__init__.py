@@ -14,6 +14,8 @@ from .grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .graphviz import to_dot
 from .ops import *  # noqa: F401,F403  (every public op, listed once in its family)
 from . import ops
+from . import functional  # noqa: E402  (autograd.functional.vjp, jvp, jacobian, ...)
+from . import profiler  # noqa: E402  (autograd.profiler.profile)
 from .random import default_generator, get_rng_state, manual_seed, set_rng_state
 
 __all__ = [

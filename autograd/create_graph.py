@@ -32,6 +32,20 @@ class OnceDifferentiable(Op):
         )
 
 
+class ZeroSlope(Op):
+    """y = g, a gradient that came out constant although its formula read a saved tensor x
+    that requires grad (relu, abs, clip, maximum, ...); dy/dx = 0: a piecewise-linear op's
+    second derivative is zero, not missing (as in PyTorch)."""
+
+    def forward(ctx: Any, x: np.ndarray, g: np.ndarray) -> np.ndarray:
+        ctx.saved = (x.shape, x.dtype)
+        return g
+
+    def backward(ctx: Any, gg: Any) -> tuple:
+        shape, dtype = ctx.saved
+        return np.zeros(shape, dtype), None
+
+
 def tensor_backward(deps: dict, roots: list) -> Callable[[Any, Any], tuple]:
     """`backward(fn, g)` for the nodes of one walk: `deps` holds them, `roots` the Tensors
     the walk starts from. It needs each node's output Tensor to link a saved output to it."""
@@ -71,9 +85,14 @@ def _builtin_backward(fn: Any, g: Any, out: Tensor | None) -> tuple:
     saved = fn.saved
     if saved is None:
         raise RuntimeError(_freed_message(fn))
-    fn.saved = _as_tensors(fn, out)
+    fn.saved = mapped = _as_tensors(fn, out)
     try:
-        return checked_backward(fn, g)
+        grads = checked_backward(fn, g)
+        link = next((m for m in mapped if isinstance(m, Tensor) and m.requires_grad), None)
+        if link is None:
+            return grads
+        return tuple(gi if gi is None or (isinstance(gi, Tensor) and gi.requires_grad)
+                     else ZeroSlope.apply(link, gi) for gi in grads)
     except FloatingPointError as e:
         if not STATE.anomaly:
             raise

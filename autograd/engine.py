@@ -12,6 +12,7 @@ Tensors, grad mode is on, and every step of the walk records a graph of its own.
 from __future__ import annotations
 
 import gc
+import threading
 from contextlib import contextmanager
 from typing import Any, Callable, Iterator, NamedTuple, Sequence
 
@@ -21,6 +22,11 @@ from .create_graph import tensor_backward
 from .function import _freed_message, checked_backward
 from .grad_mode import STATE
 from .tensor import Tensor, _make
+from .versions import CLOCK, check_saved, follow_history
+
+# Held while a gradient is added into a leaf's `.grad`: threads running backward() into a
+# shared leaf at the same time must not lose each other's contributions.
+_LEAF_LOCK = threading.Lock()
 
 
 def unbroadcast(grad: Any, shape: tuple[int, ...]) -> Any:
@@ -61,9 +67,9 @@ def root_grad(t: Tensor, gradient: Any, create_graph: bool) -> Any:
     if gradient is None:
         if t.data.size != 1:
             raise RuntimeError(
-                f"backward() on a tensor of shape {t.shape} needs `gradient` (an array of that "
-                "shape); the implicit gradient 1 is only defined for single-element outputs "
-                "(reduce with .sum() or .mean() first)"
+                f"grad can be implicitly created only for scalar outputs: backward() on a tensor "
+                f"of shape {t.shape} needs `gradient` (an array of that shape), or reduce it to "
+                "a scalar with .sum() or .mean() first"
             )
         g = np.ones_like(t.data)
     elif isinstance(gradient, Tensor) and create_graph:
@@ -89,10 +95,11 @@ def backward(
         )
     g = root_grad(root, gradient, create_graph)
     if root.grad_fn is None:  # a leaf: its gradient is the seed itself
-        if create_graph:
-            _accumulate_tensor(root, g)
-        else:
-            _accumulate_array(root, g.copy())
+        with _LEAF_LOCK:
+            if create_graph:
+                _accumulate_tensor(root, g)
+            else:
+                _accumulate_array(root, g.copy())
         return
     run([root], [g], retain_graph, create_graph, None)
 
@@ -149,8 +156,11 @@ def _collect(roots: Sequence[Any]) -> dict:
         if fn not in deps:
             deps[fn] = 0
             stack.append(fn)
+    clock = CLOCK
     while stack:
         fn = stack.pop()
+        if fn._ep != clock.n:  # something changed in place since fn was recorded
+            follow_history(fn)
         n = fn._pn  # the parents, decoded inline as in Function.parents (a hot loop)
         parents = (fn._p0, fn._p1) if n == 2 else (fn._p0,) if n == 1 else n
         if parents is None:
@@ -221,8 +231,11 @@ def _walk(stack: list, deps: dict, pending: dict, retain_graph: bool, capture: A
     # single consumer (most of them) never enters `pending`: its gradient goes straight on.
     direct = not path.create_graph and not STATE.anomaly
     grad_type, wrap, backward = path.grad_type, path.wrap, path.backward
+    clock = CLOCK
     while stack:
         fn, g = stack.pop()
+        if fn._ep != clock.n:  # something changed in place since fn was recorded
+            check_saved(fn)
         if fn._nout != 1:
             g = _fill_missing(fn, g)
         if fn._retained is not None or (capture is not None and fn in capture.nodes):
@@ -266,12 +279,14 @@ def _to_leaf(p: Tensor, gi: Any, g: Any, fn: Any, capture: Any, path: _Path) -> 
     """A leaf's share of the gradient: to grad()'s results, or added to its `.grad`."""
     if capture is not None:
         capture.add_leaf(p, gi)
-    elif path.create_graph:
-        path.accumulate(p, gi)
-    else:
-        if p.grad is None and (gi is g or gi.base is not None or not fn._builtin):
-            gi = gi.copy()  # the leaf must own its gradient: it may be changed in place
-        path.accumulate(p, gi)
+        return
+    with _LEAF_LOCK:
+        if path.create_graph:
+            path.accumulate(p, gi)
+        else:
+            if p.grad is None and (gi is g or gi.base is not None or not fn._builtin):
+                gi = gi.copy()  # the leaf must own its gradient: it may be changed in place
+            path.accumulate(p, gi)
 
 
 def _fill_missing(fn: Any, g: Any) -> Any:

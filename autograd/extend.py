@@ -10,15 +10,23 @@ from typing import Any
 import numpy as np
 
 from .function import Op
+from .versions import bump
 from .ops._erf import erf as erf_array
 from .ops._util import normalize_axis
 from .ops.shape import scatter_add
 from .random import default_generator
 from .tensor import Tensor
 
-__all__ = ["Op", "data_of", "erf_array", "normalize_axis", "scatter_add", "default_generator"]
+__all__ = ["Op", "data_of", "erf_array", "normalize_axis", "scatter_add", "default_generator",
+           "mark_changed"]
 
 
 def data_of(x: Any) -> np.ndarray:
     """The ndarray behind a Tensor, array, list or number."""
     return x.data if isinstance(x, Tensor) else np.asarray(x)
+
+
+def mark_changed(x: Any) -> None:
+    """Record that `x` (a Tensor or an ndarray, e.g. `p.data`) was changed in place: its
+    buffer's version goes up, so a graph that saved it refuses to backward with the new value."""
+    bump(x.data if isinstance(x, Tensor) else x)

@@ -54,11 +54,11 @@ def ones_like(t: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
 
 
 def arange(start: float, stop: float | None = None, step: float = 1,
-           dtype: Any = DEFAULT_DTYPE, requires_grad: bool = False) -> Tensor:
-    """Evenly spaced values in [start, stop); float32 like every factory (`dtype=` to change).
+           dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    """Evenly spaced values start, start + step, ... below stop.
 
-    The contract fixes float32 for all factories, integer arguments included; pass
-    `dtype=np.int64` for indices.
+    The dtype is inferred as PyTorch does: int64 when every argument is an integer, float32
+    when any is a float (`dtype=` to choose).
     """
     if stop is None:
         start, stop = 0, start
@@ -67,6 +67,10 @@ def arange(start: float, stop: float | None = None, step: float = 1,
             raise TypeError(f"arange: {name} must be a number, got {type(v).__name__} {v!r}")
     if step == 0 or step != step:
         raise ValueError(f"arange: step must be a nonzero number, got {step!r}")
+    if dtype is None:
+        ints = all(isinstance(v, (int, np.integer)) and not isinstance(v, bool)
+                   for v in (start, stop, step))
+        dtype = np.int64 if ints else DEFAULT_DTYPE
     return _new(np.arange(start, stop, step, dtype=dtype), requires_grad)
 
 

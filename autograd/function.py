@@ -14,16 +14,17 @@ import numpy as np
 
 from .grad_mode import STATE
 from .tensor import Tensor, _make
+from .versions import CLOCK
 
 
 def _make_apply(cls: type) -> Any:
     """`cls.apply`: forward on the arguments' data; the result's `grad_fn` is the node when a
     gradient is needed. One plain function: one and two arguments (most calls) spelled out."""
-    forward, new, state = cls.forward, object.__new__, STATE
+    forward, new, state, clock = cls.forward, object.__new__, STATE, CLOCK
 
     def apply(*args: Any, **kwargs: Any) -> Any:
         ctx = new(cls)  # the node: every field is set here, parents before forward runs
-        ctx.saved, ctx._retained, ctx._nout = (), None, 1
+        ctx.saved, ctx._retained, ctx._nout, ctx._ep = (), None, 1, clock.n
         on = state.enabled
         try:
             if len(args) == 2:
@@ -161,7 +162,9 @@ class Function(metaclass=_OpType):
     # others keep the tuple in `_pn`: a tuple per node would be one more object for the cyclic
     # collector to scan, which it does over and over while a long graph is recorded.
     # `saved` is what forward kept for backward; both are dropped once backward has used them.
-    __slots__ = ("_p0", "_p1", "_pn", "saved", "_nout", "_retained", "_ometa", "__weakref__")
+    # `_ep`: the version clock when the node was recorded (see versions.py).
+    __slots__ = ("_p0", "_p1", "_pn", "saved", "_nout", "_retained", "_ometa", "_ep",
+                 "__weakref__")
 
     # Built-in ops write backward on operators and methods that work on ndarrays and on
     # Tensors alike, so with create_graph=True they run on Tensors and record a graph. A custom

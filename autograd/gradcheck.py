@@ -23,7 +23,6 @@ def numerical_grad(fn: Callable[..., Any], inputs: Sequence[Tensor], weights: Se
     """d/dxᵢ Σ wₖ·fₖ(x) by central differences, element by element:
     (f(x + ε) - f(x - ε)) / 2ε."""
     x = inputs[index].data
-    flat = x.reshape(-1)
     out = np.zeros(x.size, dtype=np.float64)
 
     def value() -> float:
@@ -31,13 +30,14 @@ def numerical_grad(fn: Callable[..., Any], inputs: Sequence[Tensor], weights: Se
             outs = _outputs(fn(*inputs))
         return float(sum(np.sum(o.data * w) for o, w in zip(outs, weights)))
 
-    for i in range(x.size):
-        old = flat[i]
-        flat[i] = old + eps
+    # Element by element through x itself: a flat view would be a copy for any layout but C.
+    for i, at in enumerate(np.ndindex(x.shape)):
+        old = x[at]
+        x[at] = old + eps
         hi = value()
-        flat[i] = old - eps
+        x[at] = old - eps
         lo = value()
-        flat[i] = old
+        x[at] = old
         out[i] = (hi - lo) / (2 * eps)
     return out.reshape(x.shape)
 
@@ -80,10 +80,46 @@ def gradcheck(
         n = numerical_grad(fn, ins, weights, i, eps)
         # Written as `not (close)` so that a NaN on either side counts as a mismatch.
         bad = ~(np.abs(a - n) <= atol + rtol * np.abs(n))
-        if bad.any() or a.shape != n.shape:
-            idx = tuple(int(j) for j in np.argwhere(bad)[0]) if bad.any() else ()
+        if a.shape != n.shape:
             raise GradcheckError(
-                f"gradcheck: input {i} (shape {ins[i].shape}), element {idx}: analytic "
-                f"{float(a[idx])!r} vs numerical {float(n[idx])!r} (atol={atol}, rtol={rtol})"
+                f"gradcheck: input {i} (shape {ins[i].shape}): the analytic gradient has "
+                f"shape {a.shape}"
+            )
+        if bad.any():
+            idx = tuple(int(j) for j in np.argwhere(bad)[0])
+            k, at, ja, jn = jacobian_entry(fn, ins, i, idx, eps)
+            raise GradcheckError(
+                f"gradcheck: input {i} (shape {ins[i].shape}), element {idx}: Jacobian entry "
+                f"d output {k}{list(at)} / d input {i}{list(idx)}: analytic {ja!r} vs "
+                f"numerical {jn!r} (atol={atol}, rtol={rtol})"
             )
     return True
+
+
+def jacobian_entry(fn: Callable[..., Any], ins: Sequence[Any], i: int, idx: tuple,
+                   eps: float) -> tuple[int, tuple, float, float]:
+    """Where input `i`'s element `idx` disagrees: the output k and element e with the largest
+    |analytic - numerical| of the Jacobian entry d out_k[e] / d x_i[idx] (k, e, both values).
+    One backward per output element: used only to report a failure."""
+    x = ins[i].data
+    old = x[idx]
+    with no_grad():
+        x[idx] = old + eps
+        hi = [np.array(o.data, dtype=np.float64) for o in _outputs(fn(*ins))]
+        x[idx] = old - eps
+        lo = [np.array(o.data, dtype=np.float64) for o in _outputs(fn(*ins))]
+    x[idx] = old
+    outs = _outputs(fn(*ins))
+    worst = (-1.0, 0, (), 0.0, 0.0)
+    for k, o in enumerate(outs):
+        numerical = (hi[k] - lo[k]) / (2 * eps)
+        for at in np.ndindex(np.shape(o.data)):
+            ja = 0.0
+            if isinstance(o, Tensor) and o.requires_grad:
+                (g,) = grad(o[at], [ins[i]], retain_graph=True, allow_unused=True)
+                ja = 0.0 if g is None else float(g.data[idx])
+            jn = float(numerical[at])
+            err = abs(ja - jn) if np.isfinite(ja - jn) else np.inf
+            if err > worst[0]:
+                worst = (err, k, at, ja, jn)
+    return worst[1:]

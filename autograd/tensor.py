@@ -5,6 +5,9 @@ from typing import Any, Sequence
 
 import numpy as np
 
+from . import tensor_surface as _surface
+from .tensor_surface import ElementCount, TensorSurface
+
 _FLOAT_KINDS = "f"
 
 
@@ -32,14 +35,17 @@ def _as_array(data: Any, dtype: Any = None, owner: str = "Tensor") -> np.ndarray
     return arr
 
 
-class Tensor:
+class Tensor(TensorSurface):
     """An n-dimensional array with reverse-mode automatic differentiation.
 
     `data` is the ndarray; `grad` the accumulated gradient (a Tensor) after `backward()`;
     `grad_fn` the node that produced this tensor (None for leaves).
     """
 
-    __slots__ = ("data", "grad", "grad_fn", "requires_grad", "_oidx", "__weakref__")
+    # `_base`/`_key`: set on basic-indexing views, `self = _base[_key]`; `_hist`: the values
+    # before recorded in-place changes (see inplace.py and versions.py).
+    __slots__ = ("data", "grad", "grad_fn", "requires_grad", "_oidx", "_base", "_key", "_hist",
+                 "__weakref__")
     # NumPy defers binary operators with a Tensor on the right to the Tensor's methods.
     __array_priority__ = 1000
 
@@ -73,9 +79,10 @@ class Tensor:
         return self.data.dtype
 
     @property
-    def size(self) -> int:
-        """Number of elements, as NumPy's `size`."""
-        return self.data.size
+    def size(self) -> "ElementCount":
+        """Number of elements, as NumPy's `size` (an int; calling it, as PyTorch's size(),
+        raises a TypeError pointing to `shape`)."""
+        return ElementCount(self.data.size)
 
     @property
     def is_leaf(self) -> bool:
@@ -265,32 +272,34 @@ class Tensor:
     def minimum(self, other: Any) -> Tensor:
         return _ops.minimum(self, other)
 
-    def sum(self, axis: Any = None, keepdims: bool = False) -> Tensor:
-        return _ops.sum(self, axis, keepdims)
+    def sum(self, axis: Any = None, keepdims: bool = False, **dim: Any) -> Tensor:
+        return _ops.sum(self, axis, keepdims, **dim)
 
-    def mean(self, axis: Any = None, keepdims: bool = False) -> Tensor:
-        return _ops.mean(self, axis, keepdims)
+    def mean(self, axis: Any = None, keepdims: bool = False, **dim: Any) -> Tensor:
+        return _ops.mean(self, axis, keepdims, **dim)
 
-    def var(self, axis: Any = None, keepdims: bool = False, ddof: int = 0) -> Tensor:
-        return _ops.var(self, axis, keepdims, ddof)
+    def var(self, axis: Any = None, keepdims: bool = False, ddof: int = 0,
+            **dim: Any) -> Tensor:
+        return _ops.var(self, axis, keepdims, ddof, **dim)
 
-    def std(self, axis: Any = None, keepdims: bool = False, ddof: int = 0) -> Tensor:
-        return _ops.std(self, axis, keepdims, ddof)
+    def std(self, axis: Any = None, keepdims: bool = False, ddof: int = 0,
+            **dim: Any) -> Tensor:
+        return _ops.std(self, axis, keepdims, ddof, **dim)
 
-    def max(self, axis: Any = None, keepdims: bool = False) -> Tensor:
-        return _ops.max(self, axis, keepdims)
+    def max(self, axis: Any = None, keepdims: bool = False, **dim: Any) -> Tensor:
+        return _ops.max(self, axis, keepdims, **dim)
 
-    def min(self, axis: Any = None, keepdims: bool = False) -> Tensor:
-        return _ops.min(self, axis, keepdims)
+    def min(self, axis: Any = None, keepdims: bool = False, **dim: Any) -> Tensor:
+        return _ops.min(self, axis, keepdims, **dim)
 
-    def logsumexp(self, axis: Any = None, keepdims: bool = False) -> Tensor:
-        return _ops.logsumexp(self, axis, keepdims)
+    def logsumexp(self, axis: Any = None, keepdims: bool = False, **dim: Any) -> Tensor:
+        return _ops.logsumexp(self, axis, keepdims, **dim)
 
-    def argmax(self, axis: int | None = None, keepdims: bool = False) -> Tensor:
-        return _ops.argmax(self, axis, keepdims)
+    def argmax(self, axis: int | None = None, keepdims: bool = False, **dim: Any) -> Tensor:
+        return _ops.argmax(self, axis, keepdims, **dim)
 
-    def argmin(self, axis: int | None = None, keepdims: bool = False) -> Tensor:
-        return _ops.argmin(self, axis, keepdims)
+    def argmin(self, axis: int | None = None, keepdims: bool = False, **dim: Any) -> Tensor:
+        return _ops.argmin(self, axis, keepdims, **dim)
 
     def reshape(self, *shape: Any) -> Tensor:
         return _ops.reshape(self, *shape)
@@ -301,11 +310,11 @@ class Tensor:
     def swapaxes(self, axis1: int, axis2: int) -> Tensor:
         return _ops.swapaxes(self, axis1, axis2)
 
-    def squeeze(self, axis: Any = None) -> Tensor:
-        return _ops.squeeze(self, axis)
+    def squeeze(self, axis: Any = None, **dim: Any) -> Tensor:
+        return _ops.squeeze(self, axis, **dim)
 
-    def expand_dims(self, axis: Any) -> Tensor:
-        return _ops.expand_dims(self, axis)
+    def expand_dims(self, axis: Any = None, **dim: Any) -> Tensor:
+        return _ops.expand_dims(self, axis, **dim)
 
     def broadcast_to(self, *shape: Any) -> Tensor:
         return _ops.broadcast_to(self, *shape)
@@ -366,16 +375,11 @@ class Tensor:
             extra += ", requires_grad=True"
         return f"tensor({body}{extra})"
 
+    # -- in-place: same object, same buffer, version bumped ------------------------------------
+    # `+= -= *= /= **=`, `add_ sub_ mul_ div_ pow_ clamp_ fill_ zero_ copy_` and `_version`
+    # are defined in inplace.py beside their rules and bound onto Tensor there.
     def __setitem__(self, key: Any, value: Any) -> None:
-        if self.requires_grad and _grad_mode.STATE.enabled:
-            raise RuntimeError(
-                "in-place assignment to a tensor that requires grad would corrupt its graph; "
-                "assign to .data inside `with autograd.no_grad():` or build a new tensor "
-                "with autograd.where()"
-            )
-        if isinstance(key, Tensor):
-            key = key.data
-        self.data[key] = value.data if isinstance(value, Tensor) else value
+        _inplace.set_item(self, key, value)
 
 
 def _make(data: Any, grad_fn: Any) -> Tensor:
@@ -410,5 +414,9 @@ from weakref import ref as _weakref  # noqa: E402
 from . import engine as _engine  # noqa: E402
 from . import grad_mode as _grad_mode  # noqa: E402
 from . import ops as _ops  # noqa: E402  (the ops are built on Tensor: imported after it)
-from .ops import interop as _interop  # noqa: E402
+from . import inplace as _inplace  # noqa: E402
+from . import numpy_interop as _interop  # noqa: E402
+from . import versions as _versions  # noqa: E402
+
+_surface._ops = _ops  # the methods of TensorSurface delegate to the ops too
 from .ops.shape import getitem as _getitem  # noqa: E402

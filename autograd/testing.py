@@ -25,6 +25,7 @@ from .tensor import Tensor
 
 __all__ = [
     "shapes", "broadcastable_shapes", "float_dtypes", "arrays", "tensors", "assert_grad_close",
+    "LAYOUTS", "layouts", "in_layout", "arrays_in_layouts",
 ]
 
 Shape = tuple[int, ...]
@@ -124,6 +125,55 @@ def arrays(
         return hnp.arrays(dt, shape, elements=elems, unique=unique)
 
     return dtypes.flatmap(for_dtype)
+
+
+# Memory layouts users hand in: C order, Fortran order, every other element of a larger array,
+# negative strides, and a broadcast view (stride 0, read-only).
+LAYOUTS = ("C", "F", "strided", "reversed", "broadcast")
+
+
+def in_layout(a: np.ndarray, layout: str) -> np.ndarray:
+    """`a`'s values in another memory layout (a new array or view; `a` is not changed).
+
+    "broadcast" keeps the values only where they already repeat along axis 0: it returns
+    `a[:1]` broadcast to `a.shape`, a read-only view with stride 0 on that axis.
+    """
+    a = np.asarray(a)
+    if layout not in LAYOUTS:
+        raise ValueError(f"in_layout: unknown layout {layout!r}; use one of {LAYOUTS}")
+    if a.ndim == 0:  # one element has no layout (and NumPy's layout functions make it 1-D)
+        return a.copy()
+    if layout == "C":
+        return np.ascontiguousarray(a)
+    if layout == "F":
+        return np.asfortranarray(a)
+    if layout == "strided":
+        big = np.zeros(tuple(2 * n for n in a.shape), dtype=a.dtype)
+        every_other = tuple(slice(None, None, 2) for _ in a.shape)
+        big[every_other] = a
+        return big[every_other]
+    if layout == "reversed":
+        return np.flip(np.flip(a).copy())
+    return np.broadcast_to(a[:1], a.shape) if a.shape[0] else a  # "broadcast"
+
+
+def layouts(broadcast: bool = True) -> st.SearchStrategy[str]:
+    """One of `LAYOUTS` (without "broadcast" when the values must stay as drawn)."""
+    return st.sampled_from([x for x in LAYOUTS if broadcast or x != "broadcast"])
+
+
+def arrays_in_layouts(
+    shape: Shape | st.SearchStrategy[Shape],
+    dtype: Any = np.float64,
+    min_value: float = -10.0,
+    max_value: float = 10.0,
+    elements: st.SearchStrategy | None = None,
+    unique: bool = False,
+) -> st.SearchStrategy[np.ndarray]:
+    """`arrays(...)` handed over in any memory layout of `LAYOUTS` (no broadcast views when
+    `unique`, as those repeat values)."""
+    drawn = arrays(shape, dtype, min_value, max_value, elements=elements, unique=unique)
+    return st.tuples(drawn, layouts(broadcast=not unique)).map(lambda al: in_layout(*al))
 
 
 def tensors(

@@ -54,6 +54,8 @@ def parse_args() -> argparse.Namespace:
                         help="the optimizer's weight_decay (decoupled for adamw)")
     parser.add_argument("--val-fraction", type=float, default=0.1,
                         help="share of the training data held out for validation")
+    parser.add_argument("--profile", action="store_true",
+                        help="print the per-op profile of the training loop")
     parser.add_argument("--resume", type=Path, default=None, metavar="CHECKPOINT",
                         help="continue a run from its checkpoint; its settings are reused, "
                              "only --epochs, --out and --quick apply")
@@ -139,37 +141,41 @@ def main() -> None:
     ckpt_path = out / "checkpoint.npz"
     started = time.perf_counter()
     bar = Progress((args.epochs - start_epoch) * -(-len(x_train) // args.batch_size), "training")
-    for epoch in range(start_epoch, args.epochs):
-        model.train()
-        # A fresh loader per epoch seeded by (seed, epoch): a resumed run sees the same order.
-        loader = nn.data.DataLoader(x_train, y_train, batch_size=args.batch_size, shuffle=True,
-                                    seed=args.seed * 100_003 + epoch)
-        lr = opt.param_groups[0]["lr"]
-        losses = []
-        for xb, yb in loader:
-            if len(xb) > 1:  # BatchNorm needs two samples to estimate a variance
-                losses.append(train_step(model, opt, xb.data, yb.data))
-            bar.update()
-            if losses:
-                bar.set_postfix(loss=f"{losses[-1]:.4f}", refresh=False)
-        if scheduler is not None:
-            scheduler.step()
-        val_loss, val_acc = evaluate(model, x_val, y_val)
-        train_acc = evaluate(model, x_train, y_train)[1]
-        for key, value in zip(history, (float(np.mean(losses)), val_loss, train_acc, val_acc,
-                                        lr)):
-            history[key].append(value)
-        bar.set_postfix(loss=f"{history['loss'][-1]:.4f}", train_acc=f"{train_acc:.3f}",
-                        val_acc=f"{val_acc:.3f}")
-        bar.write(f"epoch {epoch + 1:3d}/{args.epochs}  loss {history['loss'][-1]:.4f}  "
-                  f"train acc {train_acc:.4f}  val acc {val_acc:.4f}  lr {lr:.3g}")
-        nn.save({"settings": {k: str(v) if isinstance(v, Path) else v
-                              for k, v in vars(args).items() if k in RUN_SETTINGS},
-                 "model": model.state_dict(), "optimizer": opt.state_dict(),
-                 "scheduler": scheduler.state_dict() if scheduler is not None else None,
-                 "rng": ag.get_rng_state(), "history": history, "epoch": epoch + 1},
-                ckpt_path)
+    # --profile: per-op calls and forward/backward times over the training loop.
+    with ag.profiler.profile(enabled=args.profile) as prof:
+        for epoch in range(start_epoch, args.epochs):
+            model.train()
+            # A fresh loader per epoch seeded by (seed, epoch): a resumed run sees the same order.
+            loader = nn.data.DataLoader(x_train, y_train, batch_size=args.batch_size, shuffle=True,
+                                        seed=args.seed * 100_003 + epoch)
+            lr = opt.param_groups[0]["lr"]
+            losses = []
+            for xb, yb in loader:
+                if len(xb) > 1:  # BatchNorm needs two samples to estimate a variance
+                    losses.append(train_step(model, opt, xb.data, yb.data))
+                bar.update()
+                if losses:
+                    bar.set_postfix(loss=f"{losses[-1]:.4f}", refresh=False)
+            if scheduler is not None:
+                scheduler.step()
+            val_loss, val_acc = evaluate(model, x_val, y_val)
+            train_acc = evaluate(model, x_train, y_train)[1]
+            for key, value in zip(history, (float(np.mean(losses)), val_loss, train_acc, val_acc,
+                                            lr)):
+                history[key].append(value)
+            bar.set_postfix(loss=f"{history['loss'][-1]:.4f}", train_acc=f"{train_acc:.3f}",
+                            val_acc=f"{val_acc:.3f}")
+            bar.write(f"epoch {epoch + 1:3d}/{args.epochs}  loss {history['loss'][-1]:.4f}  "
+                      f"train acc {train_acc:.4f}  val acc {val_acc:.4f}  lr {lr:.3g}")
+            nn.save({"settings": {k: str(v) if isinstance(v, Path) else v
+                                  for k, v in vars(args).items() if k in RUN_SETTINGS},
+                     "model": model.state_dict(), "optimizer": opt.state_dict(),
+                     "scheduler": scheduler.state_dict() if scheduler is not None else None,
+                     "rng": ag.get_rng_state(), "history": history, "epoch": epoch + 1},
+                    ckpt_path)
     bar.close()
+    if args.profile:
+        print(prof.table(sort_by="total", row_limit=15))
     elapsed = time.perf_counter() - started
 
     test_loss, test_acc = evaluate(model, data.x_test, data.y_test)

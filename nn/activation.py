@@ -7,6 +7,7 @@ from autograd import Tensor
 
 from . import _checks
 from . import functional as F
+from .functional.probabilities import torch_dim
 from .module import Module
 
 __all__ = [
@@ -133,9 +134,9 @@ class Softplus(Module):
 class Softmax(Module):
     """e^x / Σ e^x along `axis`."""
 
-    def __init__(self, axis: int = -1) -> None:
+    def __init__(self, axis: int = -1, *, dim: int | None = None) -> None:
         super().__init__()
-        self.axis = _checks.axis(type(self).__name__, "axis", axis)
+        self.axis = _checks.axis(type(self).__name__, "axis", torch_dim("Softmax", axis, dim))
 
     def forward(self, x: Any) -> Tensor:
         return F.softmax(x, self.axis)
@@ -147,9 +148,9 @@ class Softmax(Module):
 class LogSoftmax(Module):
     """x - logsumexp(x) along `axis`."""
 
-    def __init__(self, axis: int = -1) -> None:
+    def __init__(self, axis: int = -1, *, dim: int | None = None) -> None:
         super().__init__()
-        self.axis = _checks.axis(type(self).__name__, "axis", axis)
+        self.axis = _checks.axis(type(self).__name__, "axis", torch_dim("LogSoftmax", axis, dim))
 
     def forward(self, x: Any) -> Tensor:
         return F.log_softmax(x, self.axis)

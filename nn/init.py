@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from autograd import Tensor, default_generator
+from autograd.extend import mark_changed
 
 from . import _checks
 
@@ -92,7 +93,9 @@ def _draw_dtype(arr: np.ndarray) -> Any:
 
 
 def _fill(tensor: Any, values: Any) -> Any:
-    _array(tensor)[...] = values
+    arr = _array(tensor)
+    arr[...] = values
+    mark_changed(arr)  # an in-place change, as PyTorch counts it
     return tensor
 
 

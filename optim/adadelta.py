@@ -5,7 +5,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from .optimizer import Optimizer, ParamsT, _regularized_grad
+from .optimizer import Optimizer, ParamsT, _regularized_grad, mark_changed
 
 
 def _adadelta_update(
@@ -87,4 +87,5 @@ class Adadelta(Optimizer):
             _adadelta_update(params, grads, square_avgs, acc_deltas, lr=group["lr"],
                              rho=group["rho"], eps=group["eps"],
                              weight_decay=group["weight_decay"], maximize=group["maximize"])
+            mark_changed(params)
         return loss

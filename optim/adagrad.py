@@ -5,7 +5,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from .optimizer import Optimizer, ParamsT, _regularized_grad
+from .optimizer import Optimizer, ParamsT, _regularized_grad, mark_changed
 
 
 def _adagrad_update(
@@ -83,4 +83,5 @@ class Adagrad(Optimizer):
             _adagrad_update(params, grads, sums, steps, lr=group["lr"],
                             lr_decay=group["lr_decay"], weight_decay=group["weight_decay"],
                             eps=group["eps"], maximize=group["maximize"])
+            mark_changed(params)
         return loss

@@ -6,7 +6,8 @@ from typing import Any, Callable
 
 import numpy as np
 
-from .optimizer import Optimizer, ParamsT, _regularized_grad, _update_moments
+from .optimizer import (Optimizer, ParamsT, _regularized_grad, _update_moments,
+                        mark_changed)
 
 
 def _adam_update(
@@ -124,6 +125,7 @@ class Adam(Optimizer):
                          weight_decay=group["weight_decay"], amsgrad=amsgrad,
                          maximize=group["maximize"],
                          decoupled_weight_decay=group["decoupled_weight_decay"])
+            mark_changed(params)
         return loss
 
 

@@ -7,7 +7,7 @@ import numpy as np
 
 from . import _checks
 from .line_search import strong_wolfe
-from .optimizer import Optimizer, ParamsT
+from .optimizer import Optimizer, ParamsT, mark_changed
 
 
 def _lbfgs_direction(
@@ -106,6 +106,7 @@ class LBFGS(Optimizer):
             data = p.data  # updated in place: p.data stays the same array
             data += t * d[offset:offset + n].reshape(p.shape)
             offset += n
+        mark_changed([p.data for p in self._params()])
 
     def _evaluate_at(self, closure: Callable[[], Any], origin: list[np.ndarray], t: float,
                      d: np.ndarray) -> tuple[float, np.ndarray]:
@@ -115,6 +116,7 @@ class LBFGS(Optimizer):
         flat_grad = self._flat_grad()
         for p, x in zip(self._params(), origin):
             p.data[...] = x
+        mark_changed([p.data for p in self._params()])
         return loss, flat_grad
 
     # -- the step ------------------------------------------------------------------------------

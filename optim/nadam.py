@@ -5,7 +5,8 @@ from typing import Any, Callable
 
 import numpy as np
 
-from .optimizer import Optimizer, ParamsT, _regularized_grad, _update_moments
+from .optimizer import (Optimizer, ParamsT, _regularized_grad, _update_moments,
+                        mark_changed)
 
 
 def _nadam_update(
@@ -116,6 +117,7 @@ class NAdam(Optimizer):
                           momentum_decay=group["momentum_decay"],
                           decoupled_weight_decay=group["decoupled_weight_decay"],
                           maximize=group["maximize"])
+            mark_changed(params)
             for st, mu_product in zip(holders, mu_products):
                 st["mu_product"] = mu_product
         return loss

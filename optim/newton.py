@@ -8,7 +8,7 @@ import numpy as np
 import autograd
 from autograd import Tensor
 
-from .optimizer import Optimizer, ParamsT
+from .optimizer import Optimizer, ParamsT, mark_changed
 
 
 def _newton_update(
@@ -124,6 +124,7 @@ class Newton(Optimizer):
                 ) from None
         _newton_update([p.data for p in params], grad, hessian, lr=group["lr"],
                        damping=group["damping"])
+        mark_changed([p.data for p in params])
         state = self.state.setdefault(params[0], {"step": 0})
         state["step"] += 1
         return loss

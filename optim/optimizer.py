@@ -7,10 +7,19 @@ from typing import Any, Callable, Iterable
 import numpy as np
 
 from autograd import Tensor, enable_grad
+from autograd.extend import mark_changed as _mark_changed
 
 from . import _checks
 
 ParamsT = Iterable[Tensor] | Iterable[dict[str, Any]]
+
+
+def mark_changed(arrays: Iterable[np.ndarray]) -> None:
+    """After a step changed these parameter arrays in place: bump their versions (as PyTorch
+    does), so backward through a graph that saved the old values raises instead of using the
+    new ones. Every optimizer calls this once per group after its update."""
+    for a in arrays:
+        _mark_changed(a)
 
 # Keys a parameter group may hold besides the optimizer's own options: the schedulers record
 # the starting rate in "initial_lr", and a saved group brings it back.

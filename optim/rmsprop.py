@@ -5,7 +5,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from .optimizer import Optimizer, ParamsT, _regularized_grad
+from .optimizer import Optimizer, ParamsT, _regularized_grad, mark_changed
 
 
 def _rmsprop_update(
@@ -111,4 +111,5 @@ class RMSprop(Optimizer):
                             alpha=group["alpha"], eps=group["eps"],
                             weight_decay=group["weight_decay"], momentum=momentum,
                             centered=centered, maximize=group["maximize"])
+            mark_changed(params)
         return loss

@@ -5,7 +5,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from .optimizer import Optimizer, ParamsT, _regularized_grad
+from .optimizer import Optimizer, ParamsT, _regularized_grad, mark_changed
 
 
 def _sgd_update(
@@ -99,6 +99,7 @@ class SGD(Optimizer):
             _sgd_update(params, grads, buffers, lr=group["lr"], momentum=momentum,
                         dampening=group["dampening"], nesterov=group["nesterov"],
                         weight_decay=group["weight_decay"], maximize=group["maximize"])
+            mark_changed(params)
             for st, buf in zip(holders, buffers):
                 st["momentum_buffer"] = buf
         return loss

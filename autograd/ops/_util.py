@@ -54,3 +54,56 @@ def is_basic_index(idx: Any) -> bool:
             continue
         return False
     return True
+
+
+_TORCH_AXIS_NAMES = {"dim": "axis", "dims": "axis", "keepdim": "keepdims"}
+
+
+def rename_torch_axes(op: str, kwargs: dict) -> dict:
+    """PyTorch's `dim=`/`dims=`/`keepdim=` renamed to `axis=`/`keepdims=`; TypeError when a
+    call passes both spellings of one argument."""
+    out = {}
+    for key, value in kwargs.items():
+        name = _TORCH_AXIS_NAMES.get(key, key)
+        if name in out:
+            raise TypeError(
+                f"{op}() got both {name}= and its PyTorch spelling {key}=; pass only one"
+            )
+        out[name] = value
+    return out
+
+
+def torch_axes(op: str, torch_names: dict, axis: Any, keepdims: Any,
+               axis_default: Any = None) -> tuple[Any, Any]:
+    """(axis, keepdims) from PyTorch's `dim=`/`keepdim=` (TypeError for anything else, and
+    when the NumPy spelling was given too)."""
+    unknown = set(torch_names) - {"dim", "keepdim"}
+    if unknown:
+        raise TypeError(f"{op}() got an unexpected keyword argument {sorted(unknown)[0]!r}")
+    if "dim" in torch_names:
+        if axis is not axis_default and axis != axis_default:
+            raise TypeError(f"{op}() got both axis= and its PyTorch spelling dim=; pass one")
+        axis = torch_names["dim"]
+    if "keepdim" in torch_names:
+        if keepdims:
+            raise TypeError(f"{op}() got both keepdims= and its PyTorch spelling keepdim=; "
+                            "pass one")
+        keepdims = torch_names["keepdim"]
+    return axis, keepdims
+
+
+def accepts_torch_axes(fn: Any) -> Any:
+    """Let `fn` take `dim=`/`keepdim=` as aliases of `axis=`/`keepdims=` (rule 2 of the API
+    contract). Calls without them pay one dict lookup per name."""
+    import functools
+
+    name = fn.__name__
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        if kwargs and ("dim" in kwargs or "keepdim" in kwargs or "dims" in kwargs):
+            kwargs = rename_torch_axes(name, kwargs)
+        return fn(*args, **kwargs)
+
+    wrapper.__wrapped_by_torch_axes__ = True
+    return wrapper

@@ -15,6 +15,26 @@ __all__ = [
 ]
 
 
+_F64 = np.dtype(np.float64)
+
+
+def _keep_float(ctx: Any, out: Any, a: Any, b: Any, ufunc: Any, saves: bool) -> Any:
+    """PyTorch's category rule, where NumPy widens: an integer or bool operand never changes a
+    float tensor's dtype (float32 ** int64 is float32). Only float64 results get here."""
+    da, db = getattr(a, "dtype", None), getattr(b, "dtype", None)
+    if da is not None and db is not None:
+        if da.kind == "f" and da.itemsize < 8 and db.kind in "biu":
+            b = b.astype(da)
+        elif db.kind == "f" and db.itemsize < 8 and da.kind in "biu":
+            a = a.astype(db)
+        else:
+            return out
+        out = ufunc(a, b)
+        if saves:
+            ctx.saved = (a, b, out) if ufunc is np.power else (a, b)
+    return out
+
+
 class Add(Op):
     """a + b; da = g, db = g"""
 
@@ -22,7 +42,8 @@ class Add(Op):
 
 
     def forward(ctx: Any, a: Any, b: Any) -> Any:
-        return a + b
+        out = a + b
+        return out if out.dtype is not _F64 else _keep_float(ctx, out, a, b, np.add, False)
 
     def backward(ctx: Any, g: Any) -> tuple:
         return g, g
@@ -35,7 +56,8 @@ class Sub(Op):
 
 
     def forward(ctx: Any, a: Any, b: Any) -> Any:
-        return a - b
+        out = a - b
+        return out if out.dtype is not _F64 else _keep_float(ctx, out, a, b, np.subtract, False)
 
     def backward(ctx: Any, g: Any) -> tuple:
         return g, (-g if ctx.parents[1] is not None else None)
@@ -49,7 +71,8 @@ class Mul(Op):
 
     def forward(ctx: Any, a: Any, b: Any) -> Any:
         ctx.saved = (a, b)
-        return a * b
+        out = a * b
+        return out if out.dtype is not _F64 else _keep_float(ctx, out, a, b, np.multiply, True)
 
     def backward(ctx: Any, g: Any) -> tuple:
         a, b = ctx.saved
@@ -65,7 +88,9 @@ class Div(Op):
 
     def forward(ctx: Any, a: Any, b: Any) -> Any:
         ctx.saved = (a, b)
-        return a / b
+        out = a / b
+        return out if out.dtype is not _F64 else _keep_float(ctx, out, a, b, np.true_divide,
+                                                             True)
 
     def backward(ctx: Any, g: Any) -> tuple:
         a, b = ctx.saved
@@ -84,7 +109,7 @@ class Pow(Op):
     def forward(ctx: Any, a: Any, b: Any) -> Any:
         out = a ** b
         ctx.saved = (a, b, out)
-        return out
+        return out if out.dtype is not _F64 else _keep_float(ctx, out, a, b, np.power, True)
 
     def backward(ctx: Any, g: Any) -> tuple:
         a, b, out = ctx.saved
@@ -123,7 +148,8 @@ class _Pick(Op):
     @classmethod
     def forward(cls, ctx: Any, a: Any, b: Any) -> Any:
         ctx.saved = (a, b)
-        return cls._pick(a, b)
+        out = cls._pick(a, b)
+        return out if out.dtype is not _F64 else _keep_float(ctx, out, a, b, cls._pick, True)
 
     @classmethod
     def backward(cls, ctx: Any, g: Any) -> tuple:

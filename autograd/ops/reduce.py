@@ -8,7 +8,7 @@ import numpy as np
 
 from ..function import Op
 from ..tensor import Tensor, _make
-from ._util import kept_shape, normalize_axis, reduced_count
+from ._util import kept_shape, normalize_axis, reduced_count, torch_axes
 
 # The public ops of this family (autograd and Tensor export them from here).
 __all__ = [
@@ -138,7 +138,9 @@ class LogSumExp(Op):
 
 
 def _reduce(cls: Any, name: str) -> Any:
-    def reduce(x: Any, axis: Any = None, keepdims: bool = False) -> Tensor:
+    def reduce(x: Any, axis: Any = None, keepdims: bool = False, **torch_names: Any) -> Tensor:
+        if torch_names:  # dim=, keepdim=
+            axis, keepdims = torch_axes(name, torch_names, axis, keepdims)
         nd = x.data.ndim if isinstance(x, Tensor) else np.ndim(x)
         axes = normalize_axis(axis, nd, name)
         if name in ("max", "min"):
@@ -157,14 +159,20 @@ min = _reduce(Min, "min")  # noqa: A001
 logsumexp = _reduce(LogSumExp, "logsumexp")
 
 
-def var(x: Any, axis: Any = None, keepdims: bool = False, ddof: int = 0) -> Tensor:
+def var(x: Any, axis: Any = None, keepdims: bool = False, ddof: int = 0,
+        **torch_names: Any) -> Tensor:
     """Variance Σ (x - x̄)² / (n - ddof) over `axis`."""
+    if torch_names:
+        axis, keepdims = torch_axes("var", torch_names, axis, keepdims)
     nd = x.data.ndim if isinstance(x, Tensor) else np.ndim(x)
     return Var.apply(x, normalize_axis(axis, nd, "var"), keepdims, ddof)
 
 
-def std(x: Any, axis: Any = None, keepdims: bool = False, ddof: int = 0) -> Tensor:
+def std(x: Any, axis: Any = None, keepdims: bool = False, ddof: int = 0,
+        **torch_names: Any) -> Tensor:
     """Standard deviation √(Σ (x - x̄)² / (n - ddof)) over `axis`."""
+    if torch_names:
+        axis, keepdims = torch_axes("std", torch_names, axis, keepdims)
     nd = x.data.ndim if isinstance(x, Tensor) else np.ndim(x)
     return Std.apply(x, normalize_axis(axis, nd, "std"), keepdims, ddof)
 
@@ -177,15 +185,21 @@ def _refuse_empty(name: str, shape: tuple, axes: tuple | None) -> None:
                          f"axis {'(all)' if axes is None else axes}, so it has no {name}")
 
 
-def argmax(x: Any, axis: int | None = None, keepdims: bool = False) -> Tensor:
+def argmax(x: Any, axis: int | None = None, keepdims: bool = False,
+           **torch_names: Any) -> Tensor:
     """Index of the largest element (no gradient)."""
+    if torch_names:
+        axis, keepdims = torch_axes("argmax", torch_names, axis, keepdims)
     data = x.data if isinstance(x, Tensor) else np.asarray(x)
     _refuse_empty("argmax", data.shape, normalize_axis(axis, data.ndim, "argmax"))
     return _make(np.argmax(data, axis=axis, keepdims=keepdims), None)
 
 
-def argmin(x: Any, axis: int | None = None, keepdims: bool = False) -> Tensor:
+def argmin(x: Any, axis: int | None = None, keepdims: bool = False,
+           **torch_names: Any) -> Tensor:
     """Index of the smallest element (no gradient)."""
+    if torch_names:
+        axis, keepdims = torch_axes("argmin", torch_names, axis, keepdims)
     data = x.data if isinstance(x, Tensor) else np.asarray(x)
     _refuse_empty("argmin", data.shape, normalize_axis(axis, data.ndim, "argmin"))
     return _make(np.argmin(data, axis=axis, keepdims=keepdims), None)

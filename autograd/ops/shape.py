@@ -7,7 +7,8 @@ import numpy as np
 
 from ..function import Op
 from ..tensor import Tensor, shape_tuple
-from ._util import is_basic_index, normalize_axis
+from ..versions import Watch, _owner
+from ._util import is_basic_index, normalize_axis, torch_axes
 
 # The public ops of this family (autograd and Tensor export them from here).
 __all__ = [
@@ -122,14 +123,17 @@ class GetItem(Op):
     """y = x[index]; dx = g scattered into zeros (summed where an index repeats)"""
 
     def forward(ctx: Any, x: Any, index: Any) -> Any:
-        ctx.saved = (x.shape, x.dtype, index)
         try:
-            return x[index]
+            out = x[index]
         except IndexError as e:
             raise IndexError(f"indexing a tensor of shape {x.shape}: {e}") from None
+        # The output is saved only for its version: a view changed behind its back (its
+        # base changed in place after indexing) must not pass for the value indexed.
+        ctx.saved = (x.shape, x.dtype, index, Watch(out))
+        return out
 
     def backward(ctx: Any, g: Any) -> tuple:
-        shape, dtype, index = ctx.saved
+        shape, dtype, index, _ = ctx.saved
         return scatter_add(g, index, shape), None
 
 
@@ -172,7 +176,12 @@ def _index_arrays(index: Any) -> Any:
 
 def getitem(x: Any, index: Any) -> Tensor:
     """x[index] with basic, integer-array or boolean indexing."""
-    return GetItem.apply(x, _index_arrays(index))
+    index = _index_arrays(index)
+    out = GetItem.apply(x, index)
+    if isinstance(x, Tensor) and out.data.base is not None and _owner(out.data) is _owner(x.data):
+        out._base = x  # a view: in-place changes to it reach x (see inplace.py)
+        out._key = index
+    return out
 
 
 def _ndim(x: Any) -> int:
@@ -205,8 +214,10 @@ def swapaxes(x: Any, axis1: int, axis2: int) -> Tensor:
     return Transpose.apply(x, tuple(perm))
 
 
-def squeeze(x: Any, axis: Any = None) -> Tensor:
+def squeeze(x: Any, axis: Any = None, **torch_names: Any) -> Tensor:
     """Drop size-1 axes (all of them, or those named)."""
+    if torch_names:
+        axis, _ = torch_axes("squeeze", torch_names, axis, False)
     shape = _shape(x)
     axes = normalize_axis(axis, len(shape), "squeeze")
     if axes is None:
@@ -219,8 +230,12 @@ def squeeze(x: Any, axis: Any = None) -> Tensor:
     return Reshape.apply(x, new)
 
 
-def expand_dims(x: Any, axis: Any) -> Tensor:
+def expand_dims(x: Any, axis: Any = None, **torch_names: Any) -> Tensor:
     """Insert size-1 axes at the given positions (NumPy's meaning)."""
+    if torch_names:
+        axis, _ = torch_axes("expand_dims", torch_names, axis, False)
+    if axis is None:
+        raise TypeError("expand_dims() missing the axis (dim=) argument")
     return Reshape.apply(x, np.expand_dims(np.empty(_shape(x), dtype=bool), axis).shape)
 
 
@@ -234,22 +249,28 @@ def broadcast_to(x: Any, *shape: Any) -> Tensor:
     return BroadcastTo.apply(x, shape_tuple(shape))
 
 
-def concatenate(seq: Sequence[Any], axis: int = 0) -> Tensor:
+def concatenate(seq: Sequence[Any], axis: int = 0, **torch_names: Any) -> Tensor:
     """Join tensors along an existing axis."""
+    if torch_names:
+        axis, _ = torch_axes("concatenate", torch_names, axis, False, axis_default=0)
     if len(seq) == 0:
         raise ValueError("concatenate: need at least one tensor")
     return Concatenate.apply(*seq, axis=axis)
 
 
-def stack(seq: Sequence[Any], axis: int = 0) -> Tensor:
+def stack(seq: Sequence[Any], axis: int = 0, **torch_names: Any) -> Tensor:
     """Join same-shaped tensors along a new axis."""
+    if torch_names:
+        axis, _ = torch_axes("stack", torch_names, axis, False, axis_default=0)
     if len(seq) == 0:
         raise ValueError("stack: need at least one tensor")
     return Stack.apply(*seq, axis=axis)
 
 
-def split(x: Any, indices_or_sections: Any, axis: int = 0) -> list:
+def split(x: Any, indices_or_sections: Any, axis: int = 0, **torch_names: Any) -> list:
     """Split into pieces along `axis` (NumPy's meaning of `indices_or_sections`)."""
+    if torch_names:
+        axis, _ = torch_axes("split", torch_names, axis, False, axis_default=0)
     shape = _shape(x)
     axis = normalize_axis(axis, len(shape), "split")[0]
     if isinstance(indices_or_sections, (int, np.integer)) and (

@@ -40,7 +40,12 @@ def _subtract_at(d: Any, t: Any, v: Any) -> Any:
         v = v if isinstance(v, Tensor) else Tensor(np.asarray(v))
         rows = np.arange(d.shape[0])
         return d - scatter_add(v.broadcast_to((d.shape[0],)), (rows, data_of(t)), d.shape)
-    d.reshape(-1)[_flat_targets(d.shape, t)] -= v  # d is this backward's own fresh array
+    # d is this backward's own fresh array, but it takes the logits' layout: a flat write
+    # reaches d only when d is C-contiguous (reshape(-1) of any other layout is a copy).
+    if d.flags.c_contiguous:
+        d.reshape(-1)[_flat_targets(d.shape, t)] -= v
+    else:
+        d[np.arange(d.shape[0]), t] -= v
     return d
 
 

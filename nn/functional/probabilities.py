@@ -60,11 +60,20 @@ def _axis(x: Any, axis: int, name: str) -> int | None:
     return normalize_axis(axis, ndim, name)[0]
 
 
-def softmax(x: Any, axis: int = -1) -> Tensor:
-    """e^x / Σ e^x along `axis` (each slice sums to 1)."""
-    return Softmax.apply(x, _axis(x, axis, "softmax"))
+def torch_dim(name: str, axis: int, dim: int | None) -> int:
+    """PyTorch's `dim=` as an alias of `axis=` (passing both is a TypeError)."""
+    if dim is None:
+        return axis
+    if axis != -1:
+        raise TypeError(f"{name}() got both axis= and its PyTorch spelling dim=; pass one")
+    return dim
 
 
-def log_softmax(x: Any, axis: int = -1) -> Tensor:
+def softmax(x: Any, axis: int = -1, *, dim: int | None = None) -> Tensor:
+    """e^x / Σ e^x along `axis` (each slice sums to 1); `dim=` is PyTorch's spelling."""
+    return Softmax.apply(x, _axis(x, torch_dim("softmax", axis, dim), "softmax"))
+
+
+def log_softmax(x: Any, axis: int = -1, *, dim: int | None = None) -> Tensor:
     """x - logsumexp(x) along `axis`; more accurate than log(softmax(x))."""
-    return LogSoftmax.apply(x, _axis(x, axis, "log_softmax"))
+    return LogSoftmax.apply(x, _axis(x, torch_dim("log_softmax", axis, dim), "log_softmax"))

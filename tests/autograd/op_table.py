@@ -268,3 +268,10 @@ ROWS += [
 
 _names = [r.name for r in ROWS]
 assert len(set(_names)) == len(_names), "op table names must be unique"
+
+# The PyTorch surface (elementwise, scans, indexing, contractions) lives in its own table.
+from op_table_surface import ROWS as _SURFACE_ROWS  # noqa: E402
+
+ROWS += _SURFACE_ROWS
+_names = [r.name for r in ROWS]
+assert len(set(_names)) == len(_names), "op table names must be unique"

@@ -93,9 +93,13 @@ def test_factory_values_dtype_and_requires_grad() -> None:
     assert ag.ones(2, requires_grad=True).requires_grad
     assert ag.zeros_like(np.ones(3, dtype=np.float64)).dtype == np.float64
     assert ag.ones_like(Tensor(np.ones(2, dtype=np.float32))).shape == (2,)
-    # The contract makes every factory float32 by default, integer arguments included.
-    assert ag.arange(5).dtype == np.float32
-    assert ag.arange(5, dtype=np.int64).dtype == np.int64
+    # arange infers its dtype as PyTorch does: all-integer arguments give int64, any float
+    # argument float32 (contract revision 2; revision 1 pinned float32).
+    assert ag.arange(5).dtype == np.int64
+    assert ag.arange(0, 5, 2).dtype == np.int64
+    assert ag.arange(5.0).dtype == np.float32
+    assert ag.arange(0, 1, 0.25).dtype == np.float32
+    assert ag.arange(5, dtype=np.float64).dtype == np.float64
     rand = ag.rand(1000).data
     assert rand.min() >= 0 and rand.max() < 1
 

@@ -120,8 +120,10 @@ def draw_inputs(data: Any, r: OpRow, max_side: int, dtypes: Any) -> list[np.ndar
     arrays = []
     for j, (shape, dom) in enumerate(zip(shapes, r.domain)):
         dt = data.draw(dtypes, label=f"dtype {j}")
-        arrays.append(data.draw(testing.arrays(shape, dt, elements=dom.elements(dt),
-                                               unique=dom.unique), label=f"input {j}"))
+        # Any memory layout, as users hand arrays in (C, Fortran, strided, reversed, broadcast).
+        arrays.append(data.draw(testing.arrays_in_layouts(shape, dt, elements=dom.elements(dt),
+                                                          unique=dom.unique),
+                                label=f"input {j}"))
     return arrays
 
 
@@ -134,11 +136,12 @@ def test_properties(r: OpRow, data: Any) -> None:
     match central differences; no input or caller's array is mutated; gradients never alias
     each other or the caller's arrays."""
     arrays = draw_inputs(data, r, 3, testing.float_dtypes())
+    grad_layout = data.draw(testing.layouts(), label="upstream gradient layout")
     with np.errstate(all="ignore"):
-        check_properties(r, arrays)
+        check_properties(r, arrays, grad_layout)
 
 
-def check_properties(r: OpRow, arrays: list[np.ndarray]) -> None:
+def check_properties(r: OpRow, arrays: list[np.ndarray], grad_layout: str = "C") -> None:
     originals = [a.copy() for a in arrays]
     try:
         expected = as_list(r.ref(*originals, **r.kwargs))
@@ -151,7 +154,7 @@ def check_properties(r: OpRow, arrays: list[np.ndarray]) -> None:
     assert len(outs) == len(expected)
     for o, e in zip(outs, expected):
         assert_matches(o, e)
-    ws = weights(outs)
+    ws = [testing.in_layout(w, grad_layout) for w in weights(outs)]
     ws_before = [w.copy() for w in ws]
     if len(outs) == 1:
         outs[0].backward(ws[0])

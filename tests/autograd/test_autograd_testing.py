@@ -137,3 +137,14 @@ def test_assert_grad_close_names_input_element_and_values() -> None:
                        max_value=2))
 def test_module_docstring_example(x: Tensor) -> None:
     testing.assert_grad_close(ag.log, x)
+
+
+@given(testing.arrays_in_layouts((3, 4), np.float32, min_value=-1, max_value=1))
+def test_arrays_in_layouts_keep_shape_dtype_and_range(a):
+    assert a.shape == (3, 4) and a.dtype == np.float32
+    assert np.all((a >= -1) & (a <= 1))
+
+
+@given(testing.arrays_in_layouts((2, 3), unique=True))
+def test_arrays_in_layouts_unique_never_broadcasts(a):
+    assert a.strides[0] != 0 and len(np.unique(a)) == a.size

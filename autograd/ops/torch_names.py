@@ -1,0 +1,163 @@
+"""PyTorch's spellings of Tensor methods, `cat` and `linspace`, and hints for the others.
+
+The methods live in tensor_surface.py; `Tensor.__getattr__` (only reached when an attribute
+does not exist, so it costs nothing on the common path) turns a PyTorch name we lack into an
+AttributeError that says what to write instead.
+"""
+from __future__ import annotations
+
+import difflib
+from typing import Any, Sequence
+
+import numpy as np
+
+from ..function import Op
+from ..tensor import Tensor
+from ._util import normalize_axis, rename_torch_axes
+from .matrix import vector_norm
+from .reduce import logsumexp
+from .shape import concatenate, reshape, transpose
+from .unary import astype, exp
+
+
+class Clone(Op):
+    """y = a copy of x; dx = g"""
+
+    def forward(ctx: Any, x: Any) -> Any:
+        return np.array(x, copy=True)
+
+    def backward(ctx: Any, g: Any) -> tuple:
+        return (g,)
+
+
+def clone(x: Any) -> Tensor:
+    """A copy that stays in the graph (gradients flow back to x)."""
+    return Clone.apply(x)
+
+
+def view(self: Tensor, *shape: Any) -> Tensor:
+    """PyTorch's view: the same elements in a new shape (= reshape; layout never matters)."""
+    if len(shape) == 1 and not isinstance(shape[0], (int, np.integer, tuple, list)):
+        raise TypeError(f"view({shape[0]!r}): reinterpreting the bytes as another dtype is not "
+                        "supported; use astype(dtype) to convert the values")
+    return reshape(self, *shape)
+
+
+def permute(self: Tensor, *dims: Any) -> Tensor:
+    """Reorder the axes (NumPy's transpose with axes)."""
+    if len(dims) == 1 and isinstance(dims[0], (tuple, list)):
+        dims = tuple(dims[0])
+    return transpose(self, *dims)
+
+
+def t(self: Tensor) -> Tensor:
+    """Transpose a tensor of at most 2 dimensions (0-D and 1-D come back as they are)."""
+    if self.ndim > 2:
+        raise ValueError(f"t() expects a tensor with <= 2 dimensions, got shape {self.shape}; "
+                         "use permute or swapaxes")
+    return transpose(self) if self.ndim == 2 else self
+
+
+def norm(self: Tensor, p: Any = "fro", dim: Any = None, keepdim: bool = False, *,
+         ord: Any = None, axis: Any = None, keepdims: bool | None = None) -> Tensor:
+    """PyTorch's Tensor.norm: the vector p-norm over `dim` (all elements when None);
+    "fro" is the 2-norm. For NumPy's linalg.norm (matrix norms) use autograd.norm."""
+    if axis is not None and dim is not None:
+        raise TypeError("norm() got both dim= and axis=; pass only one")
+    dim = axis if axis is not None else dim
+    keepdim = keepdims if keepdims is not None else keepdim
+    p = ord if ord is not None else p
+    if p == "nuc":
+        raise NotImplementedError("norm(p='nuc') needs singular values, not available here")
+    return vector_norm(self, 2 if p == "fro" else p, dim, keepdim)
+
+
+def softmax(self: Any, dim: int = -1, **kwargs: Any) -> Tensor:
+    """exp(x - logsumexp(x)) along `dim` (stable for large |x|)."""
+    axis = rename_torch_axes("softmax", kwargs).get("axis", dim)
+    return exp(self - logsumexp(self, normalize_axis(axis, self.ndim, "softmax"),
+                                keepdims=True))
+
+
+def log_softmax(self: Any, dim: int = -1, **kwargs: Any) -> Tensor:
+    """x - logsumexp(x) along `dim`."""
+    axis = rename_torch_axes("log_softmax", kwargs).get("axis", dim)
+    return self - logsumexp(self, normalize_axis(axis, self.ndim, "log_softmax"),
+                            keepdims=True)
+
+
+def to(self: Tensor, *args: Any, **kwargs: Any) -> Tensor:
+    """PyTorch's to(dtype) / to(other) / to("cpu"): a cast, or the tensor itself."""
+    target = kwargs.get("dtype", args[0] if args else None)
+    if isinstance(target, Tensor):
+        target = target.dtype
+    if target is None or (isinstance(target, str) and target.split(":")[0] == "cpu"):
+        return self
+    if isinstance(target, str) and target.split(":")[0] in ("cuda", "mps", "xpu", "meta"):
+        raise RuntimeError(f"to({target!r}): tensors live in NumPy arrays on the CPU only")
+    try:
+        dtype = np.dtype(target)
+    except TypeError:
+        raise TypeError(f"to({target!r}): expected a dtype, a Tensor or 'cpu'") from None
+    return astype(self, dtype)
+
+
+def cat(tensors: Sequence[Any], dim: int = 0, **kwargs: Any) -> Tensor:
+    """PyTorch's name for concatenate (`axis=` works too)."""
+    axis = rename_torch_axes("cat", kwargs).get("axis", dim)
+    return concatenate(tensors, axis=axis)
+
+
+def linspace(start: float, stop: float | None = None, num: int | None = None,
+             endpoint: bool = True, *, steps: int | None = None, end: float | None = None,
+             dtype: Any = np.float32, requires_grad: bool = False) -> Tensor:
+    """`num` (PyTorch: `steps`) evenly spaced values from start to stop (PyTorch: `end`),
+    float32 unless `dtype` says otherwise."""
+    stop = end if stop is None else stop
+    count = steps if num is None else num
+    if stop is None or count is None:
+        raise TypeError("linspace needs start, stop (end=) and num (steps=)")
+    if int(count) < 0:
+        raise ValueError(f"linspace: number of steps must be non-negative, got {count}")
+    return Tensor(np.linspace(start, stop, int(count), endpoint=endpoint, dtype=dtype),
+                  requires_grad=requires_grad)
+
+
+# PyTorch names without a method of the same name here, and what to write instead.
+HINTS = {
+    "contiguous": "memory layout never matters here: drop .contiguous()",
+    "is_contiguous": "memory layout never matters here (see .data.flags for the array's)",
+    "expand": "use broadcast_to(shape)", "expand_as": "use broadcast_to(other.shape)",
+    "view_as": "use reshape(other.shape)", "reshape_as": "use reshape(other.shape)",
+    "clamp": "use clip(lo, hi)", "clamp_min": "use clip(lo=...)",
+    "clamp_max": "use clip(hi=...)", "masked_fill": "use autograd.where(mask, value, t)",
+    "amax": "use max(axis=...)", "amin": "use min(axis=...)",
+    "mm": "use t @ other", "bmm": "use t @ other", "mv": "use t @ vector",
+    "type": "use astype(dtype)", "long": "use astype(np.int64)", "int": "use astype(np.int32)",
+    "half": "use astype(np.float16)", "bool": "use astype(bool)",
+    "cuda": "tensors are NumPy arrays on the CPU: drop .cuda()",
+    "cpu": "tensors are NumPy arrays on the CPU already: drop .cpu()",
+    "device": "tensors are NumPy arrays on the CPU", "nelement": "use numel() or size",
+    "ndimension": "use ndim or dim()", "chunk": "use autograd.split(t, n, axis)",
+    "narrow": "use slicing, t[..., start:start + length]",
+    "index_select": "use indexing, t[(slice(None),) * dim + (index,)]",
+    "masked_select": "use t[mask]", "unbind": "use list(t) or indexing",
+    "new_zeros": "use autograd.zeros(shape, dtype=t.dtype)",
+    "new_ones": "use autograd.ones(shape, dtype=t.dtype)",
+    "stride": "memory layout never matters here (see .data.strides)",
+    "data_ptr": "use .data.ctypes.data", "storage": "use .data",
+    "squeeze_": "use squeeze()", "unsqueeze_": "use unsqueeze()",
+    "transpose_": "use transpose()", "exp_": "use exp()",
+}
+
+
+def missing_attribute(t: Tensor, name: str) -> AttributeError:
+    """The AttributeError for `t.name`, with a hint when PyTorch or a close name explains it."""
+    msg = f"'Tensor' object has no attribute {name!r}"
+    if name.startswith("_"):  # private and protocol names: probed often, no hint needed
+        return AttributeError(msg)
+    hint = HINTS.get(name)
+    if hint is None:
+        close = difflib.get_close_matches(name, [n for n in dir(type(t)) if n[0] != "_"], 1)
+        hint = f"did you mean {close[0]!r}?" if close else None
+    return AttributeError(f"{msg}; {hint}" if hint else msg)

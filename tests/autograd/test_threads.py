@@ -1,0 +1,105 @@
+"""Several threads running backward() into shared leaves: no contribution is lost."""
+from __future__ import annotations
+
+import sys
+import threading
+
+import numpy as np
+import pytest
+
+import autograd as ag
+import nn
+
+
+@pytest.fixture
+def tiny_switch_interval():
+    old = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # switch threads as often as the interpreter allows
+    try:
+        yield
+    finally:
+        sys.setswitchinterval(old)
+
+
+def _run(workers: int, target, *args) -> None:
+    errors = []
+
+    def guarded(i: int) -> None:
+        try:
+            target(i, *args)
+        except BaseException as e:  # surfaced below, so a failing thread fails the test
+            errors.append(e)
+
+    threads = [threading.Thread(target=guarded, args=(i,)) for i in range(workers)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    if errors:
+        raise errors[0]
+
+
+@pytest.mark.usefixtures("tiny_switch_interval")
+def test_shared_dense_layer_gets_every_contribution():
+    ag.manual_seed(0)
+    layer = nn.Dense(512, 512)
+    rng = np.random.default_rng(0)
+    batches = [rng.standard_normal((8, 512)).astype(np.float32) for _ in range(16)]
+
+    def work(i: int, grads_on: bool) -> None:
+        for b in batches[i::4]:
+            (layer(ag.tensor(b)) ** 2).mean().backward()
+
+    _run(4, work, True)
+    threaded = [p.grad.data.copy() for p in layer.parameters()]
+    layer.zero_grad()
+    for b in batches:  # the sequential sum, in another order: equal up to rounding
+        (layer(ag.tensor(b)) ** 2).mean().backward()
+    for got, want in zip(threaded, (p.grad.data for p in layer.parameters())):
+        np.testing.assert_allclose(got, want, rtol=1e-4, atol=1e-6)
+
+
+@pytest.mark.usefixtures("tiny_switch_interval")
+def test_large_leaf_gets_every_contribution():
+    # NumPy releases the GIL while it adds large arrays: the read-add-store must be atomic.
+    w = ag.tensor(np.zeros((512, 512), np.float32), requires_grad=True)
+    rounds = 40
+
+    def work(i: int) -> None:
+        for _ in range(rounds):
+            (w * 1.0).sum().backward()
+
+    _run(4, work)
+    np.testing.assert_array_equal(w.grad.data, 4 * rounds)
+
+
+@pytest.mark.usefixtures("tiny_switch_interval")
+def test_many_small_backwards_into_one_leaf():
+    w = ag.tensor(np.zeros(3), requires_grad=True)
+    rounds = 300
+
+    def work(i: int) -> None:
+        for _ in range(rounds):
+            ((w + float(i + 1)) * 1.0).sum().backward()
+            (w * 1.0).sum().backward()  # the first accumulation into a fresh .grad races too
+
+    _run(6, work)
+    np.testing.assert_array_equal(w.grad.data, 6 * rounds * 2.0)
+
+
+@pytest.mark.usefixtures("tiny_switch_interval")
+def test_grad_mode_is_per_thread():
+    w = ag.tensor(np.ones(3), requires_grad=True)
+    seen = {}
+
+    def work(i: int) -> None:
+        if i == 0:
+            with ag.no_grad():
+                for _ in range(200):
+                    seen.setdefault(0, set()).add((w * 2.0).requires_grad)
+        else:
+            for _ in range(200):
+                seen.setdefault(1, set()).add((w * 2.0).requires_grad)
+
+    _run(2, work)
+    assert seen == {0: {False}, 1: {True}}
