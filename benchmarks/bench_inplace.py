@@ -27,7 +27,8 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import autograd  # noqa: E402
 import nn  # noqa: E402
-from nn_reference import NumpyMLP, init_weights  # noqa: E402
+from benchmarks.nn_reference import NumpyMLP, init_weights  # noqa: E402
+from benchmarks.registry import Workload  # noqa: E402
 
 BATCH, SIZES, LR = 128, (784, 256, 256, 10), 0.01
 STEPS_PER_SAMPLE = 10
@@ -139,6 +140,17 @@ def main() -> None:
     if "torch" in impls:
         print(f"  scratchgrad / torch: {best['scratchgrad'] / best['torch']:.2f}x (best), "
               f"{med['scratchgrad'] / med['torch']:.2f}x (median)")
+
+
+def _check() -> str:
+    return f"|loss_numpy - loss_scratchgrad| over 3 steps <= {check_same():.2e}"
+
+
+WORKLOADS = [
+    Workload("W-manual", "3-layer MLP stepped by hand: `p -= lr * p.grad` under no_grad()",
+             ours=scratch_step, numpy=numpy_step, torch=torch_step,
+             number=STEPS_PER_SAMPLE, repeat=15, check=_check),
+]
 
 
 if __name__ == "__main__":

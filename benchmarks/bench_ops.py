@@ -19,6 +19,7 @@ from typing import Callable  # noqa: E402
 import numpy as np  # noqa: E402
 
 import autograd as ag  # noqa: E402
+from benchmarks.registry import Workload  # noqa: E402
 
 try:
     import torch  # noqa: E402
@@ -110,6 +111,16 @@ def main() -> None:
         print(f"{name:8} {t_ag * 1e6:10.1f}us {t_np * 1e6:10.1f}us {t_th * 1e6:10.1f}us "
               f"{t_ag / t_np:9.2f} {t_th / t_np:11.2f} {t_ag / t_th:9.2f}")
     print("(times per forward + backward; ratios < 1 favour the left side)")
+
+
+WORKLOADS = [
+    Workload("W-einsum", f"einsum('{SPEC}') forward and backward on (32, 64, 64)",
+             ours=lambda: we_autograd, numpy=lambda: we_numpy, torch=lambda: we_torch,
+             number=5, repeat=15, check=check_results),
+    Workload("W-cumsum", "cumsum forward and backward on (256, 512)",
+             ours=lambda: wc_autograd, numpy=lambda: wc_numpy, torch=lambda: wc_torch,
+             number=20, repeat=15),
+]
 
 
 if __name__ == "__main__":
