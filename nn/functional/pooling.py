@@ -1,0 +1,132 @@
+"""2-D max and average pooling on NCHW inputs, each one fused op.
+
+Both read the input through the kernel taps of `_windows`: kh·kw vectorised passes over
+(N, C, OH, OW) arrays, never a loop over pixels. Max pooling routes each output's gradient to
+one input, the first maximum of its window in row-major order (a NaN counts as the maximum and
+the last NaN wins), as PyTorch's CPU kernel does.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from autograd import Tensor
+from autograd.extend import Op
+
+from ._windows import Geometry, col2im, geometry, pad, pair, spatial_input
+
+__all__ = ["max_pool2d", "avg_pool2d"]
+
+
+def _taps(xp: np.ndarray, geo: Geometry) -> list:
+    return [xp[geo.offset(i, j)] for i in range(geo.kh) for j in range(geo.kw)]
+
+
+def _spread(g: Any, geo: Geometry) -> Any:
+    """g (N, C, OH, OW) viewed as (N, C, 1, 1, OH, OW), to broadcast against the taps."""
+    return g.reshape((geo.n, geo.c, 1, 1, geo.oh, geo.ow))
+
+
+class MaxPool2dOp(Op):
+    """y = max over each window; dx = col2im(g at the window's first maximum, 0 elsewhere)"""
+
+    __slots__ = ()
+
+    @staticmethod
+    def forward(ctx: Any, x: Any, geo: Geometry) -> Any:
+        taps = _taps(pad(x, geo, -np.inf), geo)
+        best = taps[0].copy()
+        arg = np.zeros(best.shape, np.int32)
+        for k in range(1, len(taps)):
+            t = taps[k]
+            better = t > best
+            better |= np.isnan(t)  # PyTorch: val > max or isnan(val)
+            np.copyto(best, t, where=better)
+            np.copyto(arg, k, where=better)
+        ctx.saved = (arg, geo)
+        return best
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> tuple:
+        arg, geo = ctx.saved
+        if isinstance(arg, Tensor):
+            arg = arg.data  # create_graph: the routing is a constant of the forward pass
+        k = np.arange(geo.kh * geo.kw, dtype=np.int32).reshape((1, 1, geo.kh, geo.kw, 1, 1))
+        onehot = _spread(arg, geo) == k
+        return col2im(onehot * _spread(g, geo), geo), None
+
+
+class AvgPool2dOp(Op):
+    """y = Σ over each window / divisor; dx = col2im(g / divisor spread over each window)"""
+
+    __slots__ = ()
+
+    @staticmethod
+    def forward(ctx: Any, x: Any, geo: Geometry, divisor: Any) -> Any:
+        taps = _taps(pad(x, geo, 0.0), geo)
+        total = taps[0].copy()
+        for t in taps[1:]:
+            total += t
+        ctx.saved = (geo, divisor)
+        total /= divisor
+        return total
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> tuple:
+        geo, divisor = ctx.saved
+        if isinstance(divisor, Tensor):
+            divisor = divisor.data
+        share = _spread(g / divisor, geo)
+        cols = np.broadcast_to(share, (geo.n, geo.c, geo.kh, geo.kw, geo.oh, geo.ow))
+        return col2im(cols, geo), None, None
+
+
+def _pool_geometry(x: Tensor, kernel_size: Any, stride: Any, padding: Any, dilation: Any,
+                   op: str) -> Geometry:
+    kernel = pair(kernel_size, "kernel_size", op, 1)
+    stride = kernel if stride is None or stride == () else pair(stride, "stride", op, 1)
+    padding = pair(padding, "padding", op, 0)
+    dilation = pair(dilation, "dilation", op, 1)
+    check_pool_padding(kernel, padding, dilation, op)
+    return geometry(x.shape, kernel, stride, padding, dilation, op)
+
+
+def check_pool_padding(kernel: tuple, padding: tuple, dilation: tuple, op: str) -> None:
+    """PyTorch's rule: padding at most half the (dilated) kernel size."""
+    for k, p, d in zip(kernel, padding, dilation):
+        if 2 * p > d * (k - 1) + 1:
+            raise ValueError(f"{op}: padding {padding} must be at most half of the kernel "
+                             f"size {kernel} (dilation {dilation})")
+
+
+def max_pool2d(input: Any, kernel_size: Any, stride: Any = None, padding: Any = 0,
+               dilation: Any = 1) -> Tensor:
+    """y[n, c, r, q] = max over the (dilated) window at (r·s - p, q·s - p) of x, padding
+    counting as -inf; stride defaults to kernel_size. Input (N, C, H, W) or (C, H, W)."""
+    x, unbatched = spatial_input(input, "max_pool2d")
+    geo = _pool_geometry(x, kernel_size, stride, padding, dilation, "max_pool2d")
+    y = MaxPool2dOp._apply(x, geo)
+    return y.reshape(y.shape[1:]) if unbatched else y
+
+
+def _divisor(geo: Geometry, count_include_pad: bool, dtype: Any) -> Any:
+    if count_include_pad or (geo.ph == 0 and geo.pw == 0):
+        return float(geo.kh * geo.kw)
+    ones = np.ones((1, 1, geo.h, geo.w), dtype)
+    counts = sum(_taps(pad(ones, geo._replace(n=1, c=1), 0.0), geo._replace(n=1, c=1)))
+    return counts
+
+
+def avg_pool2d(input: Any, kernel_size: Any, stride: Any = None, padding: Any = 0,
+               count_include_pad: bool = True) -> Tensor:
+    """y[n, c, r, q] = Σ over the window at (r·s - p, q·s - p) of x / kh·kw (zero padding
+    counted), or / the number of unpadded inputs in the window when count_include_pad=False.
+    stride defaults to kernel_size. Input (N, C, H, W) or (C, H, W)."""
+    x, unbatched = spatial_input(input, "avg_pool2d")
+    if not isinstance(count_include_pad, (bool, np.bool_)):
+        raise TypeError(f"avg_pool2d: count_include_pad must be a bool, got "
+                        f"{count_include_pad!r}")
+    geo = _pool_geometry(x, kernel_size, stride, padding, 1, "avg_pool2d")
+    y = AvgPool2dOp._apply(x, geo, _divisor(geo, bool(count_include_pad), x.dtype))
+    return y.reshape(y.shape[1:]) if unbatched else y
