@@ -28,6 +28,29 @@ def _spread(g: Any, geo: Geometry) -> Any:
     return g.reshape((geo.n, geo.c, 1, 1, geo.oh, geo.ow))
 
 
+def _first_max(x: np.ndarray, y: np.ndarray, geo: Geometry) -> np.ndarray:
+    """(N, C, kh, kw, OH, OW) one-hot of the tap each output's gradient goes to: the first
+    tap equal to the maximum, or in a window whose maximum is NaN the last NaN tap."""
+    taps = _taps(pad(x, geo, -np.inf), geo)
+    masks, taken = [], None
+    for t in taps:
+        hit = t == y
+        if taken is None:
+            taken = hit.copy()
+        else:
+            hit &= ~taken
+            taken |= hit
+        masks.append(hit)
+    nan_out = np.isnan(y)
+    if nan_out.any():
+        for k in reversed(range(len(taps))):
+            hit = np.isnan(taps[k]) & nan_out
+            masks[k] |= hit
+            nan_out &= ~hit
+    onehot = np.stack(masks, axis=2)
+    return onehot.reshape((geo.n, geo.c, geo.kh, geo.kw, geo.oh, geo.ow))
+
+
 class MaxPool2dOp(Op):
     """y = max over each window; dx = col2im(g at the window's first maximum, 0 elsewhere)"""
 
@@ -36,25 +59,20 @@ class MaxPool2dOp(Op):
     @staticmethod
     def forward(ctx: Any, x: Any, geo: Geometry) -> Any:
         taps = _taps(pad(x, geo, -np.inf), geo)
-        best = taps[0].copy()
-        arg = np.zeros(best.shape, np.int32)
-        for k in range(1, len(taps)):
-            t = taps[k]
-            better = t > best
-            better |= np.isnan(t)  # PyTorch: val > max or isnan(val)
-            np.copyto(best, t, where=better)
-            np.copyto(arg, k, where=better)
-        ctx.saved = (arg, geo)
-        return best
+        y = taps[0].copy() if len(taps) == 1 else np.maximum(taps[0], taps[1])
+        for t in taps[2:]:
+            np.maximum(y, t, out=y)  # NaN propagates: a NaN in a window is its maximum
+        ctx.saved = (x, y, geo)
+        return y
 
     @staticmethod
     def backward(ctx: Any, g: Any) -> tuple:
-        arg, geo = ctx.saved
-        if isinstance(arg, Tensor):
-            arg = arg.data  # create_graph: the routing is a constant of the forward pass
-        k = np.arange(geo.kh * geo.kw, dtype=np.int32).reshape((1, 1, geo.kh, geo.kw, 1, 1))
-        onehot = _spread(arg, geo) == k
-        return col2im(onehot * _spread(g, geo), geo), None
+        x, y, geo = ctx.saved
+        # The routing is a constant of the forward pass (also under create_graph).
+        if isinstance(x, Tensor):
+            x, y = x.data, y.data
+        onehot = _first_max(x, y, geo)
+        return col2im(np.where(onehot, _spread(g, geo), 0), geo), None
 
 
 class AvgPool2dOp(Op):
