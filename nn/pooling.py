@@ -22,7 +22,7 @@ class _Pool2d(Module):
         self.stride = self.kernel_size if stride is None else pair(stride, "stride", name, 1)
         self.padding = pair(padding, "padding", name, 0)
         self.dilation = pair(dilation, "dilation", name, 1)
-        check_pool_padding(self.kernel_size, self.padding, self.dilation, name)
+        check_pool_padding(self.kernel_size, self.padding, name)
 
 
 class MaxPool2d(_Pool2d):

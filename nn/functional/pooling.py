@@ -106,16 +106,16 @@ def _pool_geometry(x: Tensor, kernel_size: Any, stride: Any, padding: Any, dilat
     stride = kernel if stride is None or stride == () else pair(stride, "stride", op, 1)
     padding = pair(padding, "padding", op, 0)
     dilation = pair(dilation, "dilation", op, 1)
-    check_pool_padding(kernel, padding, dilation, op)
+    check_pool_padding(kernel, padding, op)
     return geometry(x.shape, kernel, stride, padding, dilation, op)
 
 
-def check_pool_padding(kernel: tuple, padding: tuple, dilation: tuple, op: str) -> None:
-    """PyTorch's rule: padding at most half the (dilated) kernel size."""
-    for k, p, d in zip(kernel, padding, dilation):
-        if 2 * p > d * (k - 1) + 1:
+def check_pool_padding(kernel: tuple, padding: tuple, op: str) -> None:
+    """PyTorch's rule: padding at most half the kernel size (p <= k // 2)."""
+    for k, p in zip(kernel, padding):
+        if p > k // 2:
             raise ValueError(f"{op}: padding {padding} must be at most half of the kernel "
-                             f"size {kernel} (dilation {dilation})")
+                             f"size {kernel}")
 
 
 def max_pool2d(input: Any, kernel_size: Any, stride: Any = None, padding: Any = 0,

@@ -181,6 +181,7 @@ def test_mixed_dtypes_give_gradients_in_each_inputs_dtype():
     assert x.grad.dtype == np.float64 and layer.weight.grad.dtype == np.float32
 
 
+@pytest.mark.filterwarnings("ignore:Using padding='same'")
 def test_padding_same_valid_and_unbatched_input():
     torch = pytest.importorskip("torch", reason="PyTorch is the oracle for Conv2d")
     for kwargs in (dict(kernel_size=(4, 3), padding="same", dilation=(1, 2)),
