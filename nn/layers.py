@@ -23,9 +23,6 @@ __all__ = ["Dense", "Linear", "DropConnect", "Maxout", "dense"]
 class DenseOp(Op):
     """y = x @ W + b; dx = g @ Wᵀ, dW = xᵀ @ g, db = Σ g over the batch axes"""
 
-    __slots__ = ()
-
-    @staticmethod
     def forward(ctx: Any, x: Any, w: Any, b: Any) -> Any:
         ctx.saved = (x, w)
         try:
@@ -42,7 +39,6 @@ class DenseOp(Op):
                 y = y + b
         return y
 
-    @staticmethod
     def backward(ctx: Any, g: Any) -> tuple:
         x, w = ctx.saved
         px, pw, pb = ctx.parents
@@ -69,7 +65,7 @@ def dense(x: Any, weight: Any, bias: Any = None) -> Tensor:
             f"dense: bias of shape {np.shape(bias)} does not match a weight of shape "
             f"{w.shape}; it needs shape ({w.shape[1]},)"
         )
-    return DenseOp._apply(x, weight, bias)
+    return DenseOp.apply(x, weight, bias)
 
 
 _INITS: dict[str, Callable[[Any], Any]] = {
@@ -134,7 +130,7 @@ class Dense(Module):
             init.zeros_(self.bias)
 
     def forward(self, x: Any) -> Tensor:
-        return DenseOp._apply(x, self.weight, self.bias)
+        return DenseOp.apply(x, self.weight, self.bias)
 
     def extra_repr(self) -> str:
         return (f"in_features={self.in_features}, out_features={self.out_features}, "
@@ -188,7 +184,7 @@ class DropConnect(Module):
         if not self.training or self.p == 0.0:
             return d(x)
         w = d.weight * keep_mask(d.weight.shape, self.p, d.weight.dtype)
-        return DenseOp._apply(x, w, d.bias)
+        return DenseOp.apply(x, w, d.bias)
 
     def extra_repr(self) -> str:
         return f"p={self.p}"
