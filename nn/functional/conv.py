@@ -28,9 +28,6 @@ def _cols(x: Any, geo: Geometry, groups: int) -> Any:
 class Conv2dOp(Op):
     """y = Wg @ im2col(x) + b; dW = Σₙ g @ im2col(x)ᵀ, dx = col2im(Wgᵀ @ g), db = Σ g"""
 
-    __slots__ = ()
-
-    @staticmethod
     def forward(ctx: Any, x: Any, w: Any, b: Any, geo: Geometry, groups: int) -> Any:
         cols = _cols(x, geo, groups)
         out_c = w.shape[0]
@@ -44,7 +41,6 @@ class Conv2dOp(Op):
         ctx.saved = (x, w, cols, geo, groups)
         return y
 
-    @staticmethod
     def backward(ctx: Any, g: Any) -> tuple:
         x, w, cols, geo, groups = ctx.saved
         px, pw, pb = ctx.parents[:3]
@@ -121,5 +117,5 @@ def conv2d(input: Any, weight: Any, bias: Any = None, stride: Any = 1, padding: 
     geo = geometry(x.shape, kernel, stride, padding, dilation, "conv2d")
     if bias is not None and not isinstance(bias, (Tensor, np.ndarray)):
         bias = np.asarray(bias, dtype=w.dtype)
-    y = Conv2dOp._apply(x, weight, bias, geo, int(groups))
+    y = Conv2dOp.apply(x, weight, bias, geo, int(groups))
     return y.reshape(y.shape[1:]) if unbatched else y

@@ -15,14 +15,10 @@ __all__ = ["embedding", "dropout2d"]
 class EmbeddingOp(Op):
     """y = W[index]; dW = Σ of g's rows added at their index (none at padding_idx)"""
 
-    __slots__ = ()
-
-    @staticmethod
     def forward(ctx: Any, weight: Any, index: Any, padding_idx: Any) -> Any:
         ctx.saved = (weight.shape, index, padding_idx)
         return np.take(weight, index, axis=0)
 
-    @staticmethod
     def backward(ctx: Any, g: Any) -> tuple:
         shape, index, padding_idx = ctx.saved
         if isinstance(index, Tensor):  # create_graph: the indices are constants
@@ -59,7 +55,7 @@ def embedding(input: Any, weight: Any, padding_idx: int | None = None) -> Tensor
         raise IndexError(f"embedding: index {bad} is out of range for a weight of shape "
                          f"{w.shape} (valid 0..{w.shape[0] - 1})")
     padding_idx = padding_index(padding_idx, w.shape[0], "embedding")
-    return EmbeddingOp._apply(weight, idx, padding_idx)
+    return EmbeddingOp.apply(weight, idx, padding_idx)
 
 
 def dropout2d(input: Any, p: float = 0.5, training: bool = True) -> Tensor:

@@ -26,9 +26,6 @@ class LayerNormOp(Op):
     """y = γ x̂ + β; with ĝ = g γ and means over the normalised axes:
     dx = σ⁻¹ (ĝ - mean(ĝ) - x̂ mean(ĝ x̂)), dγ = Σ g x̂, dβ = Σ g over the batch axes"""
 
-    __slots__ = ()
-
-    @staticmethod
     def forward(ctx: Any, x: Any, weight: Any, bias: Any, axes: tuple, eps: float) -> Any:
         ctx.saved = (x, weight, axes, eps)
         y, _ = _normalize(x, axes, eps)
@@ -38,7 +35,6 @@ class LayerNormOp(Op):
             y = y + bias
         return y
 
-    @staticmethod
     def backward(ctx: Any, g: Any) -> tuple:
         x, weight, axes, eps = ctx.saved
         px, pw, pb = ctx.parents[:3]
@@ -90,4 +86,4 @@ def layer_norm(input: Any, normalized_shape: Any, weight: Any = None, bias: Any 
     if not (isinstance(eps, (int, float)) and eps >= 0):
         raise ValueError(f"layer_norm: eps must be a number >= 0, got {eps!r}")
     axes = tuple(range(data.ndim - d, data.ndim))
-    return LayerNormOp._apply(input, weight, bias, axes, float(eps))
+    return LayerNormOp.apply(input, weight, bias, axes, float(eps))

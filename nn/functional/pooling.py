@@ -54,9 +54,6 @@ def _first_max(x: np.ndarray, y: np.ndarray, geo: Geometry) -> np.ndarray:
 class MaxPool2dOp(Op):
     """y = max over each window; dx = col2im(g at the window's first maximum, 0 elsewhere)"""
 
-    __slots__ = ()
-
-    @staticmethod
     def forward(ctx: Any, x: Any, geo: Geometry) -> Any:
         taps = _taps(pad(x, geo, -np.inf), geo)
         y = taps[0].copy() if len(taps) == 1 else np.maximum(taps[0], taps[1])
@@ -65,7 +62,6 @@ class MaxPool2dOp(Op):
         ctx.saved = (x, y, geo)
         return y
 
-    @staticmethod
     def backward(ctx: Any, g: Any) -> tuple:
         x, y, geo = ctx.saved
         # The routing is a constant of the forward pass (also under create_graph).
@@ -78,9 +74,6 @@ class MaxPool2dOp(Op):
 class AvgPool2dOp(Op):
     """y = Σ over each window / divisor; dx = col2im(g / divisor spread over each window)"""
 
-    __slots__ = ()
-
-    @staticmethod
     def forward(ctx: Any, x: Any, geo: Geometry, divisor: Any) -> Any:
         taps = _taps(pad(x, geo, 0.0), geo)
         total = taps[0].copy()
@@ -90,7 +83,6 @@ class AvgPool2dOp(Op):
         total /= divisor
         return total
 
-    @staticmethod
     def backward(ctx: Any, g: Any) -> tuple:
         geo, divisor = ctx.saved
         if isinstance(divisor, Tensor):
@@ -124,7 +116,7 @@ def max_pool2d(input: Any, kernel_size: Any, stride: Any = None, padding: Any = 
     counting as -inf; stride defaults to kernel_size. Input (N, C, H, W) or (C, H, W)."""
     x, unbatched = spatial_input(input, "max_pool2d")
     geo = _pool_geometry(x, kernel_size, stride, padding, dilation, "max_pool2d")
-    y = MaxPool2dOp._apply(x, geo)
+    y = MaxPool2dOp.apply(x, geo)
     return y.reshape(y.shape[1:]) if unbatched else y
 
 
@@ -146,5 +138,5 @@ def avg_pool2d(input: Any, kernel_size: Any, stride: Any = None, padding: Any = 
         raise TypeError(f"avg_pool2d: count_include_pad must be a bool, got "
                         f"{count_include_pad!r}")
     geo = _pool_geometry(x, kernel_size, stride, padding, 1, "avg_pool2d")
-    y = AvgPool2dOp._apply(x, geo, _divisor(geo, bool(count_include_pad), x.dtype))
+    y = AvgPool2dOp.apply(x, geo, _divisor(geo, bool(count_include_pad), x.dtype))
     return y.reshape(y.shape[1:]) if unbatched else y
