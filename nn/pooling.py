@@ -8,7 +8,7 @@ import numpy as np
 from autograd import Tensor
 
 from .functional._windows import pair
-from .functional.pooling import avg_pool2d, check_pool_padding, max_pool2d
+from .functional.pooling import avg_pool2d, check_pool_padding, max_pool2d, unsupported
 from .module import Module
 
 __all__ = ["MaxPool2d", "AvgPool2d"]
@@ -30,7 +30,10 @@ class MaxPool2d(_Pool2d):
     counts as -inf. The gradient goes to the first maximum of each window, as PyTorch."""
 
     def __init__(self, kernel_size: Any, stride: Any = None, padding: Any = 0,
-                 dilation: Any = 1) -> None:
+                 dilation: Any = 1, return_indices: bool = False,
+                 ceil_mode: bool = False) -> None:
+        unsupported("MaxPool2d", ceil_mode=(ceil_mode, False),
+                    return_indices=(return_indices, False))
         super().__init__(kernel_size, stride, padding, dilation)
 
     def forward(self, x: Any) -> Tensor:
@@ -46,7 +49,10 @@ class AvgPool2d(_Pool2d):
     the divisor unless count_include_pad=False."""
 
     def __init__(self, kernel_size: Any, stride: Any = None, padding: Any = 0,
-                 count_include_pad: bool = True) -> None:
+                 ceil_mode: bool = False, count_include_pad: bool = True,
+                 divisor_override: Any = None) -> None:
+        unsupported("AvgPool2d", ceil_mode=(ceil_mode, False),
+                    divisor_override=(divisor_override, None))
         super().__init__(kernel_size, stride, padding, 1)
         if not isinstance(count_include_pad, (bool, np.bool_)):
             raise TypeError(f"AvgPool2d: count_include_pad must be a bool, got "
@@ -55,7 +61,7 @@ class AvgPool2d(_Pool2d):
 
     def forward(self, x: Any) -> Tensor:
         return avg_pool2d(x, self.kernel_size, self.stride, self.padding,
-                          self.count_include_pad)
+                          count_include_pad=self.count_include_pad)
 
     def extra_repr(self) -> str:
         return (f"kernel_size={self.kernel_size}, stride={self.stride}, "

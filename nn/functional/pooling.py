@@ -110,10 +110,20 @@ def check_pool_padding(kernel: tuple, padding: tuple, op: str) -> None:
                              f"size {kernel}")
 
 
+def unsupported(op: str, **flags: Any) -> None:
+    """Refuse PyTorch options not implemented here unless they hold their default."""
+    for name, (value, default) in flags.items():
+        if value != default:
+            raise ValueError(f"{op}: {name}={value!r} is not supported (only {default!r})")
+
+
 def max_pool2d(input: Any, kernel_size: Any, stride: Any = None, padding: Any = 0,
-               dilation: Any = 1) -> Tensor:
+               dilation: Any = 1, ceil_mode: bool = False,
+               return_indices: bool = False) -> Tensor:
     """y[n, c, r, q] = max over the (dilated) window at (r·s - p, q·s - p) of x, padding
     counting as -inf; stride defaults to kernel_size. Input (N, C, H, W) or (C, H, W)."""
+    unsupported("max_pool2d", ceil_mode=(ceil_mode, False),
+                return_indices=(return_indices, False))
     x, unbatched = spatial_input(input, "max_pool2d")
     geo = _pool_geometry(x, kernel_size, stride, padding, dilation, "max_pool2d")
     y = MaxPool2dOp.apply(x, geo)
@@ -129,10 +139,13 @@ def _divisor(geo: Geometry, count_include_pad: bool, dtype: Any) -> Any:
 
 
 def avg_pool2d(input: Any, kernel_size: Any, stride: Any = None, padding: Any = 0,
-               count_include_pad: bool = True) -> Tensor:
+               ceil_mode: bool = False, count_include_pad: bool = True,
+               divisor_override: Any = None) -> Tensor:
     """y[n, c, r, q] = Σ over the window at (r·s - p, q·s - p) of x / kh·kw (zero padding
     counted), or / the number of unpadded inputs in the window when count_include_pad=False.
     stride defaults to kernel_size. Input (N, C, H, W) or (C, H, W)."""
+    unsupported("avg_pool2d", ceil_mode=(ceil_mode, False),
+                divisor_override=(divisor_override, None))
     x, unbatched = spatial_input(input, "avg_pool2d")
     if not isinstance(count_include_pad, (bool, np.bool_)):
         raise TypeError(f"avg_pool2d: count_include_pad must be a bool, got "

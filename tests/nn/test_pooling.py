@@ -64,7 +64,7 @@ def test_avg_pool_matches_pytorch(case, count_include_pad, seed):
     torch = _torch()
     shape, kernel, stride, padding, _ = case
     x = np.random.default_rng(seed).standard_normal(shape)
-    _check(nn.AvgPool2d(kernel, stride, padding, count_include_pad),
+    _check(nn.AvgPool2d(kernel, stride, padding, count_include_pad=count_include_pad),
            torch.nn.AvgPool2d(kernel, stride, padding, count_include_pad=count_include_pad),
            x, None)
 
@@ -80,7 +80,7 @@ def test_max_pool_nan_is_the_maximum_and_the_last_nan_gets_the_gradient():
 def test_second_order_matches_pytorch(pool):
     torch = _torch()
     x = np.random.default_rng(0).standard_normal((2, 2, 7, 6))
-    ours = nn.MaxPool2d(3, 2, 1) if pool == "max" else nn.AvgPool2d(3, 2, 1, False)
+    ours = nn.MaxPool2d(3, 2, 1) if pool == "max" else nn.AvgPool2d(3, 2, 1, count_include_pad=False)
     ref = torch.nn.MaxPool2d(3, 2, 1) if pool == "max" else torch.nn.AvgPool2d(
         3, 2, 1, count_include_pad=False)
     xa, xt = Tensor(x, requires_grad=True), torch.tensor(x, requires_grad=True)
@@ -95,7 +95,7 @@ def test_second_order_matches_pytorch(pool):
     lambda x: F.max_pool2d(x, 2),
     lambda x: F.max_pool2d(x, (3, 2), stride=(1, 2), padding=1, dilation=(1, 2)),
     lambda x: F.avg_pool2d(x, 3, 2, 1),
-    lambda x: F.avg_pool2d(x, 3, 1, 1, count_include_pad=False),
+    lambda x: F.avg_pool2d(x, 3, 1, 1, False, False),
 ])
 def test_gradcheck(fn):
     # Distinct, well separated values: no window has a tie for central differences to cross.
@@ -135,6 +135,10 @@ def test_dtypes_and_unbatched_input(dtype):
     (lambda: nn.AvgPool2d(3, padding=-1), ValueError, "AvgPool2d: padding"),
     (lambda: nn.AvgPool2d(3, padding=2), ValueError, "AvgPool2d: padding"),
     (lambda: nn.AvgPool2d(3, count_include_pad="no"), TypeError, "count_include_pad"),
+    (lambda: nn.MaxPool2d(2, ceil_mode=True), ValueError, "MaxPool2d: ceil_mode=True"),
+    (lambda: nn.MaxPool2d(2, return_indices=True), ValueError, "MaxPool2d: return_indices"),
+    (lambda: nn.AvgPool2d(2, ceil_mode=True), ValueError, "AvgPool2d: ceil_mode=True"),
+    (lambda: nn.AvgPool2d(2, divisor_override=3), ValueError, "AvgPool2d: divisor_override"),
 ])
 def test_bad_constructor_arguments_are_named(make, error, words):
     with pytest.raises(error, match=words):
