@@ -8,7 +8,7 @@ W10: Conv2d(8, 16, 3, padding=1) forward and backward alone (input and weight gr
 a batch of 16 images of 16x16, 32x32 and 64x64, to show how the cost grows with image size.
 Times are printed as ratios to a hand-written NumPy im2col implementation measured in the
 same run (and to PyTorch when it imports). Everything runs on one thread.
-Run: python benchmarks/bench_cnn.py [--rounds N] [--profile]
+Run: python benchmarks/bench_cnn.py [--rounds N] [--only W9|W10] [--profile]
 """
 from __future__ import annotations
 
@@ -167,7 +167,8 @@ def conv_torch(size: int) -> Callable[[], float] | None:
         x.grad = None
         y = layer(x)
         y.backward(gt)
-        return float(y[0, 0, 0, 0] + layer.weight.grad[0, 0, 0, 0] + x.grad[0, 0, 0, 0])
+        return float((y[0, 0, 0, 0] + layer.weight.grad[0, 0, 0, 0] + x.grad[0, 0, 0, 0])
+                     .detach())
     return run
 
 
@@ -224,17 +225,29 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rounds", type=int, default=20)
     parser.add_argument("--profile", action="store_true", help="also profile W9's step")
+    parser.add_argument("--only", choices=["W9", "W10"], default=None,
+                        help="run one workload only")
     args = parser.parse_args()
+    if args.only != "W10":
+        run_w9(args.rounds)
+    if args.only != "W9":
+        run_w10(args.rounds)
+    if args.profile:
+        profile_w9()
+
+
+def run_w9(rounds: int) -> None:
     print(f"W9 check: |loss_numpy - loss_scratchgrad| over 3 steps <= {check_same():.2e}")
     compare("W9 SimpleConvNet step (64x1x28x28, conv 30@5x5, pool 2, Dense 100, Dense 10, "
             "Adam)", {"numpy": numpy_step(), "scratchgrad": scratch_step(),
-                      "torch": torch_step()}, args.rounds)
+                      "torch": torch_step()}, rounds)
+
+
+def run_w10(rounds: int) -> None:
     for size in W10_SIZES:
         compare(f"W10 Conv2d(8, 16, 3, padding=1) forward+backward, 16x8x{size}x{size}",
                 {"numpy": conv_numpy(size), "scratchgrad": conv_scratch(size),
-                 "torch": conv_torch(size)}, args.rounds)
-    if args.profile:
-        profile_w9()
+                 "torch": conv_torch(size)}, rounds)
 
 
 if __name__ == "__main__":

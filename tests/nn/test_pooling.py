@@ -153,3 +153,20 @@ def test_shape_errors_name_the_op_and_shape():
         nn.AvgPool2d(2)(np.zeros((4, 4)))
     with pytest.raises(TypeError, match="max_pool2d.*int64"):
         F.max_pool2d(np.zeros((1, 1, 4, 4), np.int64), 2)
+
+
+@pytest.mark.parametrize("shape,kernel,stride,padding", [
+    ((2, 3, 8, 6), 2, None, 0),  # windows tile the input exactly
+    ((2, 3, 9, 7), 2, 3, 1),  # disjoint windows with gaps and padding
+    ((2, 3, 7, 7), 3, 2, 1),  # overlapping windows
+])
+def test_max_pool_after_relu_and_infinite_upstream_gradients(shape, kernel, stride, padding):
+    torch = _torch()
+    # After ReLU many windows are all zeros: the whole window ties, the first zero wins.
+    x = np.maximum(np.random.default_rng(0).standard_normal(shape), 0.0)
+    ours, ref = nn.MaxPool2d(kernel, stride, padding), torch.nn.MaxPool2d(kernel, stride, padding)
+    out_shape = tuple(ref(torch.from_numpy(x)).shape)
+    g = np.random.default_rng(1).standard_normal(out_shape)
+    _check(ours, ref, x, g)
+    g[0, 0, 0, 0], g[-1, -1, -1, -1] = np.inf, -np.inf  # 0 · inf must not leak NaN
+    _check(ours, ref, x, g)
