@@ -159,3 +159,28 @@ def test_float64_model_trains_like_pytorchs():
     x = np.random.default_rng(0).standard_normal((2, 1, 6, 6))
     np.testing.assert_allclose(ours(x).data, ref(torch.from_numpy(x)).detach().numpy(),
                                rtol=1e-12, atol=1e-12)
+
+
+def test_gradcheck_of_flatten_unflatten_and_dropout2d():
+    x = Tensor(np.random.default_rng(0).standard_normal((2, 3, 2, 2)), requires_grad=True)
+    assert autograd.gradcheck(lambda x: nn.Flatten(0, 2)(x), [x])
+    assert autograd.gradcheck(lambda x: nn.Unflatten(1, (3, 1))(x), [x])
+
+    def drop(x):
+        autograd.manual_seed(3)  # the same channel mask on every evaluation
+        return F.dropout2d(x, 0.4)
+    assert autograd.gradcheck(drop, [x])
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_dropout2d_keeps_dtype_and_layouts(dtype):
+    from _layouts import layouts
+
+    x = np.random.default_rng(0).standard_normal((3, 4, 5, 2)).astype(dtype)
+    for name, arr in layouts(x).items():
+        autograd.manual_seed(1)
+        y = F.dropout2d(Tensor(arr), 0.5)
+        autograd.manual_seed(1)
+        ref = F.dropout2d(Tensor(x), 0.5)
+        assert y.dtype == dtype
+        np.testing.assert_array_equal(y.data, ref.data, err_msg=name)
