@@ -82,6 +82,8 @@ def test_dropout2d_errors():
             nn.Dropout2d(bad)
     with pytest.raises(TypeError, match="Dropout2d: p"):
         nn.Dropout2d("0.5")
+    with pytest.raises(ValueError, match="Dropout2d: inplace=True"):
+        nn.Dropout2d(0.5, inplace=True)
     with pytest.raises(ValueError, match=r"dropout2d.*\(3, 4\)"):
         nn.Dropout2d()(np.ones((3, 4)))
 
