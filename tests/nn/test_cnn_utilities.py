@@ -186,3 +186,40 @@ def test_dropout2d_keeps_dtype_and_layouts(dtype):
         ref = F.dropout2d(Tensor(x), 0.5)
         assert y.dtype == dtype
         np.testing.assert_array_equal(y.data, ref.data, err_msg=name)
+
+
+def _lenet(nn_, F_):
+    """PyTorch-style model code, written once and run with either library's nn and F."""
+    class Net(nn_.Module):
+        def __init__(self):
+            super().__init__()
+            self.conv1 = nn_.Conv2d(1, 6, 5, padding=2)
+            self.conv2 = nn_.Conv2d(6, 16, 5)
+            self.drop = nn_.Dropout2d(0.25)
+            self.head = nn_.ModuleDict({"flat": nn_.Flatten(), "norm": nn_.LayerNorm(16 * 25)})
+
+        def forward(self, x):
+            x = F_.max_pool2d(F_.relu(self.conv1(x)), 2)
+            x = F_.avg_pool2d(F_.relu(self.drop(self.conv2(x))), 2)
+            return self.head["norm"](self.head["flat"](x))
+    return Net()
+
+
+def test_a_pytorch_cnn_ports_by_changing_the_imports():
+    torch = _torch("the port")
+    ref, ours = _lenet(torch.nn, torch.nn.functional), _lenet(nn, F)
+    ref.double().eval()
+    ours.double().eval()
+    ours.load_state_dict(ref.state_dict())
+    assert list(ours.state_dict()) == list(ref.state_dict())
+    x = np.random.default_rng(0).standard_normal((3, 1, 28, 28))
+    xt = torch.tensor(x, requires_grad=True)
+    yt = ref(xt)
+    ya = ours(Tensor(x))
+    np.testing.assert_allclose(ya.data, yt.detach().numpy(), rtol=1e-10, atol=1e-10)
+    g = np.random.default_rng(1).standard_normal(ya.shape)
+    ya.backward(g)
+    yt.backward(torch.from_numpy(g))
+    for (name, p), (_, q) in zip(ours.named_parameters(), ref.named_parameters()):
+        np.testing.assert_allclose(p.grad.data, q.grad.numpy(), rtol=1e-9, atol=1e-10,
+                                   err_msg=name)
