@@ -107,34 +107,6 @@ def simple_convnet(size: int, filters: int, hidden: int, classes: int = 10) -> n
         nn.Dense(filters * pooled * pooled, hidden), nn.ReLU(), nn.Dense(hidden, classes))
 
 
-class Bar:
-    """tqdm when it is installed, else the scripts' own text bar, behind one interface."""
-
-    def __init__(self, total: int, label: str) -> None:
-        try:
-            from tqdm import tqdm
-        except ImportError:
-            self.tqdm, self.plain = None, Progress(total, label)
-        else:
-            self.tqdm, self.plain = tqdm(total=total, desc=label, unit="batch"), None
-
-    def update(self, status: str) -> None:
-        if self.tqdm is not None:
-            self.tqdm.set_postfix_str(status, refresh=False)
-            self.tqdm.update(1)
-        else:
-            self.plain.update(1, status)
-
-    def write(self, text: str) -> None:
-        if self.tqdm is not None:
-            self.tqdm.write(text)
-        else:
-            self.plain.write(text)
-
-    def close(self) -> None:
-        (self.tqdm or self.plain).close()
-
-
 def plot_filters(before: np.ndarray, after: np.ndarray, out_path: Path) -> None:
     """The first layer's filters as 5x5 gray images, before and after training."""
     plt = pyplot(out_path.name)
@@ -169,7 +141,7 @@ def main() -> None:
     scheduler = optim.lr_scheduler.CosineAnnealingLR(opt, T_max=epochs)
     rng = np.random.default_rng(args.seed)
     batches = -(-len(x) // args.batch_size)
-    bar = Bar(epochs * batches, "training")
+    bar = Progress(epochs * batches, "training")  # tqdm when installed, else a plain bar
     start = time.perf_counter()
     for epoch in range(epochs):
         order = rng.permutation(len(x))
@@ -177,7 +149,8 @@ def main() -> None:
         for b in range(batches):
             idx = order[b * args.batch_size:(b + 1) * args.batch_size]
             losses.append(train_step(model, opt, shifted(x[idx], args.shift, rng), y[idx]))
-            bar.update(f"loss {losses[-1]:.3f}")
+            bar.set_postfix(loss=f"{losses[-1]:.3f}", refresh=False)
+            bar.update(1)
         scheduler.step()
         test_loss, test_acc = evaluate(model, x_test, y_test)
         bar.write(f"epoch {epoch + 1:3d}/{epochs}  loss {np.mean(losses):.4f}  "
