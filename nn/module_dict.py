@@ -68,6 +68,9 @@ class ModuleDict(Module):
     def update(self, modules: Any) -> None:
         """Add (key, module) pairs from a mapping or an iterable of pairs."""
         items = modules.items() if hasattr(modules, "items") else modules
+        if not hasattr(items, "__iter__") or isinstance(items, (str, bytes)):
+            raise TypeError(f"ModuleDict.update: expected a mapping or an iterable of (key, "
+                            f"module) pairs, got {type(modules).__name__}")
         for pair in items:
             if not isinstance(pair, (tuple, list)) or len(pair) != 2:
                 raise TypeError(f"ModuleDict.update: expected (key, module) pairs, got "

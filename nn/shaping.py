@@ -88,6 +88,8 @@ class Dropout2d(Module):
 
     def __init__(self, p: float = 0.5, inplace: bool = False) -> None:
         super().__init__()
+        if not isinstance(inplace, bool):
+            raise TypeError(f"Dropout2d: inplace must be a bool, got {type(inplace).__name__}")
         if inplace:
             raise ValueError("Dropout2d: inplace=True is not supported (the output is always "
                              "a new tensor)")

@@ -134,7 +134,7 @@ def check_pool_padding(kernel: tuple, padding: tuple, op: str) -> None:
 def unsupported(op: str, **flags: Any) -> None:
     """Refuse PyTorch options not implemented here unless they hold their default."""
     for name, (value, default) in flags.items():
-        if value != default:
+        if not (value is default or (type(value) is type(default) and value == default)):
             raise ValueError(f"{op}: {name}={value!r} is not supported (only {default!r})")
 
 
