@@ -26,7 +26,7 @@ def test_the_scripts_are_all_covered():
     """A new script must get a check below (and a line in the README)."""
     assert SCRIPTS == sorted([
         "activation_histograms.py", "activations.py", "babysitting.py", "backprop_graph.py",
-        "batchnorm_effect.py", "compare_inits.py", "compare_optimizers.py", "gates.py",
+        "batchnorm_effect.py", "cnn.py", "compare_inits.py", "compare_optimizers.py", "gates.py",
         "gradient_descent.py", "hyperparameter_search.py", "initialization.py", "losses.py",
         "lr_schedules.py", "mnist.py", "optimizer_paths.py", "overfitting.py",
         "regularization.py", "second_order.py", "train.py"])
