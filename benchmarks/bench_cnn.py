@@ -33,7 +33,7 @@ import nn  # noqa: E402
 import optim  # noqa: E402
 from benchmarks.cnn_reference import (NumpyConvNet, col2im, im2col,  # noqa: E402
                                       init_convnet)
-from benchmarks.registry import Workload  # noqa: E402
+from benchmarks.registry import Workload, training_step  # noqa: E402
 
 BATCH, SIZE, FILTERS, KERNEL, HIDDEN, CLASSES = 64, 28, 30, 5, 100, 10
 W10_BATCH, W10_IN, W10_OUT, W10_SIZES = 16, 8, 16, (16, 32, 64)
@@ -66,14 +66,7 @@ def scratch_step() -> Callable[[], float]:
     opt = optim.Adam(model.parameters(), lr=1e-3)
     xa, ya = make_batch()
     x, y = autograd.Tensor(xa), autograd.Tensor(ya)
-
-    def step() -> float:
-        opt.zero_grad()
-        loss = loss_fn(model(x), y)
-        loss.backward()
-        opt.step()
-        return loss.item()
-    return step
+    return training_step(model, loss_fn, opt, x, y)
 
 
 def numpy_step() -> Callable[[], float]:
@@ -100,14 +93,7 @@ def torch_step() -> Callable[[], float] | None:
     opt = torch.optim.Adam(model.parameters(), lr=1e-3)
     xa, ya = make_batch()
     x, y = torch.from_numpy(xa), torch.from_numpy(ya)
-
-    def step() -> float:
-        opt.zero_grad()
-        loss = loss_fn(model(x), y)
-        loss.backward()
-        opt.step()
-        return loss.item()
-    return step
+    return training_step(model, loss_fn, opt, x, y)
 
 
 def conv_inputs(size: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:

@@ -26,7 +26,7 @@ import autograd  # noqa: E402
 import nn  # noqa: E402
 import optim  # noqa: E402
 from benchmarks.nn_reference import NumpyMLP, init_weights  # noqa: E402
-from benchmarks.registry import Workload  # noqa: E402
+from benchmarks.registry import Workload, training_step  # noqa: E402
 
 BATCH, SIZES = 128, (784, 256, 256, 10)
 STEPS_PER_SAMPLE = 10
@@ -66,14 +66,7 @@ def scratch_step(batchnorm: bool) -> Callable[[], float]:
         opt = optim.SGD(model.parameters(), lr=0.01)
     xa, ya = make_batch()
     x, y = autograd.Tensor(xa), autograd.Tensor(ya)
-
-    def step() -> float:
-        opt.zero_grad()
-        loss = loss_fn(model(x), y)
-        loss.backward()
-        opt.step()
-        return loss.item()
-    return step
+    return training_step(model, loss_fn, opt, x, y)
 
 
 def numpy_step(batchnorm: bool) -> Callable[[], float]:
@@ -110,14 +103,7 @@ def torch_step(batchnorm: bool) -> Callable[[], float] | None:
         opt = torch.optim.SGD(model.parameters(), lr=0.01)
     xa, ya = make_batch()
     x, y = torch.from_numpy(xa), torch.from_numpy(ya)
-
-    def step() -> float:
-        opt.zero_grad()
-        loss = loss_fn(model(x), y)
-        loss.backward()
-        opt.step()
-        return loss.item()
-    return step
+    return training_step(model, loss_fn, opt, x, y)
 
 
 def check_same(batchnorm: bool) -> float:

@@ -94,6 +94,18 @@ def discover() -> tuple[list[Workload], dict[str, str]]:
     return sorted(found.values(), key=lambda w: sort_key(w.name)), failed
 
 
+def training_step(model: Any, loss_fn: Any, opt: Any, x: Any, y: Any) -> Callable[[], float]:
+    """One optimisation step as a callable, written once for this library and for PyTorch
+    (both spell it zero_grad, forward, loss, backward, step)."""
+    def step() -> float:
+        opt.zero_grad()
+        loss = loss_fn(model(x), y)
+        loss.backward()
+        opt.step()
+        return loss.item()
+    return step
+
+
 def load_torch() -> Any:
     """The torch module set to one thread, or None when it does not import."""
     try:
