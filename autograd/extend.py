@@ -13,10 +13,14 @@ from .function import Op
 from .ops._erf import erf as erf_array
 from .ops._util import normalize_axis
 from .ops.shape import scatter_add
+from .ops.unary import _sigmoid as sigmoid_array
 from .random import default_generator
 from .tensor import Tensor
 
-__all__ = ["Op", "data_of", "erf_array", "normalize_axis", "scatter_add", "default_generator"]
+__all__ = [
+    "Op", "data_of", "erf_array", "sigmoid_array", "normalize_axis", "scatter_add",
+    "default_generator",
+]
 
 
 def data_of(x: Any) -> np.ndarray:

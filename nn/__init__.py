@@ -2,7 +2,7 @@
 from . import data, functional, init, utils
 from .activation import *  # noqa: F401,F403
 from .activation import __all__ as _activations
-from .batchnorm import BatchNorm1d
+from .batchnorm import BatchNorm1d, BatchNorm2d
 from .checkpoint import CheckpointError, load, save
 from .container import ModuleList, Sequential
 from .dropout import Dropout
@@ -14,6 +14,6 @@ from .parameter import Parameter
 
 __all__ = [
     "Module", "Parameter", "Sequential", "ModuleList", "Dense", "Linear", "DropConnect",
-    "Maxout", "BatchNorm1d", "Dropout", "save", "load", "CheckpointError", "init", "utils",
+    "Maxout", "BatchNorm1d", "BatchNorm2d", "Dropout", "save", "load", "CheckpointError", "init", "utils",
     "data", "functional", *_activations, *_losses,
 ]

@@ -6,8 +6,7 @@ from typing import Any
 import numpy as np
 
 from autograd import Tensor
-from autograd.function import Op
-from autograd.ops._util import normalize_axis
+from autograd.extend import Op, normalize_axis
 
 from ._util import row_max
 
