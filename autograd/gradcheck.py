@@ -23,7 +23,6 @@ def numerical_grad(fn: Callable[..., Any], inputs: Sequence[Tensor], weights: Se
     """d/dxᵢ Σ wₖ·fₖ(x) by central differences, element by element:
     (f(x + ε) - f(x - ε)) / 2ε."""
     x = inputs[index].data
-    flat = x.reshape(-1)
     out = np.zeros(x.size, dtype=np.float64)
 
     def value() -> float:
@@ -31,13 +30,15 @@ def numerical_grad(fn: Callable[..., Any], inputs: Sequence[Tensor], weights: Se
             outs = _outputs(fn(*inputs))
         return float(sum(np.sum(o.data * w) for o, w in zip(outs, weights)))
 
-    for i in range(x.size):
-        old = flat[i]
-        flat[i] = old + eps
+    # Written through x itself (C order): a write through x.reshape(-1) misses a
+    # non-contiguous x.
+    for i, at in enumerate(np.ndindex(x.shape)):
+        old = x[at]
+        x[at] = old + eps
         hi = value()
-        flat[i] = old - eps
+        x[at] = old - eps
         lo = value()
-        flat[i] = old
+        x[at] = old
         out[i] = (hi - lo) / (2 * eps)
     return out.reshape(x.shape)
 
