@@ -13,33 +13,14 @@ import nn.functional as F
 from autograd import Tensor
 from autograd.testing import arrays
 
-from _helpers import check_param_grads
+from _helpers import LAYOUTS, check_param_grads, in_layout
 
 AXES = (0, 2, 3)
-LAYOUTS = ["C", "F", "strided", "negative", "transposed"]
 
 
 def _rand(*shape, seed=0, dtype=np.float64, scale=1.0, shift=0.0):
     rng = np.random.default_rng(seed)
     return (rng.standard_normal(shape) * scale + shift).astype(dtype)
-
-
-def in_layout(a: np.ndarray, layout: str) -> np.ndarray:
-    """The same values as `a` in another memory layout."""
-    if layout == "C":
-        return np.ascontiguousarray(a)
-    if layout == "F":
-        return np.asfortranarray(a)
-    if layout == "strided":  # every other element of a larger array
-        big = np.zeros(tuple(2 * s for s in a.shape), a.dtype)
-        every_other = tuple(slice(None, None, 2) for _ in a.shape)
-        big[every_other] = a
-        return big[every_other]
-    flip = tuple(slice(None, None, -1) for _ in a.shape)
-    if layout == "negative":  # a view walking memory backwards on every axis
-        return np.ascontiguousarray(a[flip])[flip]
-    axes = tuple(range(a.ndim))[::-1]  # layout == "transposed": a transposed view
-    return np.ascontiguousarray(a.transpose(axes)).transpose(axes)
 
 
 def _torch_pair(c, kwargs, torch):
