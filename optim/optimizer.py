@@ -206,6 +206,33 @@ class Optimizer:
         """Update every parameter that has a gradient; return `closure()` if given."""
         raise NotImplementedError(f"{type(self).__name__} does not implement step()")
 
+    def _gather(
+        self, group: dict[str, Any],
+        new_state: Callable[[np.ndarray], dict[str, Any]] | None = None,
+    ) -> tuple[list[np.ndarray], list[np.ndarray], list[dict[str, Any]]]:
+        """The arrays of `group`'s parameters that have a gradient, their gradients' arrays
+        and their state dicts, in the group's order: what `_<name>_update` works on.
+
+        With `new_state`, a parameter's state is made by `new_state(p.data)` on its first
+        gradient, and a "step" count in it advances by one; without, no state is kept.
+        """
+        params, grads, states = [], [], []
+        state = self.state
+        for p in group["params"]:
+            grad = p.grad
+            if grad is None:
+                continue
+            params.append(p.data)
+            grads.append(grad.data)
+            if new_state is not None:
+                st = state.get(p)
+                if st is None:
+                    st = state[p] = new_state(p.data)
+                if "step" in st:
+                    st["step"] += 1
+                states.append(st)
+        return params, grads, states
+
     @staticmethod
     def _eval_closure(closure: Callable[[], Any] | None) -> Any:
         if closure is None:

@@ -87,28 +87,23 @@ class RMSprop(Optimizer):
     def step(self, closure: Callable[[], Any] | None = None) -> Any:
         """One update of every parameter that has a gradient; returns `closure()` if given."""
         loss = self._eval_closure(closure)
-        state = self.state
         for group in self.param_groups:
             momentum, centered = group["momentum"], group["centered"]
-            params, grads, square_avgs, grad_avgs, buffers = [], [], [], [], []
-            for p in group["params"]:
-                if p.grad is None:
-                    continue
-                st = state.get(p)
-                if st is None:
-                    st = state[p] = {"step": 0, "square_avg": np.zeros_like(p.data)}
-                    if momentum > 0:
-                        st["momentum_buffer"] = np.zeros_like(p.data)
-                    if centered:
-                        st["grad_avg"] = np.zeros_like(p.data)
-                st["step"] += 1
-                params.append(p.data)
-                grads.append(p.grad.data)
-                square_avgs.append(st["square_avg"])
-                grad_avgs.append(st.get("grad_avg"))
-                buffers.append(st.get("momentum_buffer"))
-            _rmsprop_update(params, grads, square_avgs, grad_avgs, buffers, lr=group["lr"],
+            params, grads, states = self._gather(
+                group, lambda data: _new_state(data, momentum, centered))
+            _rmsprop_update(params, grads, [st["square_avg"] for st in states],
+                            [st.get("grad_avg") for st in states],
+                            [st.get("momentum_buffer") for st in states], lr=group["lr"],
                             alpha=group["alpha"], eps=group["eps"],
                             weight_decay=group["weight_decay"], momentum=momentum,
                             centered=centered, maximize=group["maximize"])
         return loss
+
+
+def _new_state(data: np.ndarray, momentum: float, centered: bool) -> dict[str, Any]:
+    state = {"step": 0, "square_avg": np.zeros_like(data)}
+    if momentum > 0:
+        state["momentum_buffer"] = np.zeros_like(data)
+    if centered:
+        state["grad_avg"] = np.zeros_like(data)
+    return state
