@@ -14,6 +14,6 @@ from .parameter import Parameter
 
 __all__ = [
     "Module", "Parameter", "Sequential", "ModuleList", "Dense", "Linear", "DropConnect",
-    "Maxout", "BatchNorm1d", "BatchNorm2d", "Dropout", "save", "load", "CheckpointError", "init", "utils",
-    "data", "functional", *_activations, *_losses,
+    "Maxout", "BatchNorm1d", "BatchNorm2d", "Dropout", "save", "load", "CheckpointError",
+    "init", "utils", "data", "functional", *_activations, *_losses,
 ]

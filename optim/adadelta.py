@@ -26,11 +26,12 @@ def _adadelta_update(
     for i, p in enumerate(params):
         g = _regularized_grad(p, grads[i], weight_decay, maximize)
         v, u = square_avgs[i], acc_deltas[i]
-        scratch = np.multiply(g, g)
+        # out=: the result is an array even for a 0-d parameter
+        scratch = np.multiply(g, g, out=np.empty_like(v))
         scratch *= 1 - rho
         v *= rho
         v += scratch
-        delta = np.add(u, eps)
+        delta = np.add(u, eps, out=np.empty_like(u))
         np.sqrt(delta, out=delta)
         np.add(v, eps, out=scratch)
         np.sqrt(scratch, out=scratch)

@@ -25,7 +25,8 @@ def _adagrad_update(
         g = _regularized_grad(p, grads[i], weight_decay, maximize)
         state_sum = state_sums[i]
         clr = lr / (1 + (steps[i] - 1) * lr_decay)
-        scratch = np.multiply(g, g)
+        # out=: the result is an array even for a 0-d parameter
+        scratch = np.multiply(g, g, out=np.empty_like(state_sum))
         state_sum += scratch
         np.sqrt(state_sum, out=scratch)
         scratch += eps

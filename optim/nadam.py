@@ -45,7 +45,8 @@ def _nadam_update(
         np.sqrt(scratch, out=scratch)
         scratch += eps
         denom = scratch                             # √v̂ + ε
-        step_dir = np.divide(g, denom)
+        # out=: the result is an array even for a 0-d parameter
+        step_dir = np.divide(g, denom, out=np.empty_like(denom))
         step_dir *= lr * (1.0 - mu) / (1.0 - mu_product)
         theta -= step_dir
         np.divide(m, denom, out=step_dir)

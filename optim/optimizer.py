@@ -61,7 +61,8 @@ def _update_moments(g: np.ndarray, m: np.ndarray, v: np.ndarray, beta1: float,
 
     Returns the scratch array it used, free for the caller's next step.
     """
-    scratch = np.subtract(g, m)
+    # out=: the result is an array even for a 0-d parameter
+    scratch = np.subtract(g, m, out=np.empty_like(m))
     scratch *= 1.0 - beta1
     m += scratch                      # m + (1−β₁)(g − m) = β₁·m + (1−β₁)·g
     np.multiply(g, g, out=scratch)

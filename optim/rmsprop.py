@@ -29,7 +29,8 @@ def _rmsprop_update(
     for i, p in enumerate(params):
         g = _regularized_grad(p, grads[i], weight_decay, maximize)
         v = square_avgs[i]
-        scratch = np.multiply(g, g)
+        # out=: the result is an array even for a 0-d parameter
+        scratch = np.multiply(g, g, out=np.empty_like(v))
         scratch *= 1 - alpha
         v *= alpha
         v += scratch
