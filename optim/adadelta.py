@@ -5,7 +5,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from .optimizer import Optimizer, ParamsT, _regularized_grad
+from .optimizer import Optimizer, ParamsT, _regularized_grad, as_array
 
 
 def _adadelta_update(
@@ -26,12 +26,11 @@ def _adadelta_update(
     for i, p in enumerate(params):
         g = _regularized_grad(p, grads[i], weight_decay, maximize)
         v, u = square_avgs[i], acc_deltas[i]
-        # out=: the result is an array even for a 0-d parameter
-        scratch = np.multiply(g, g, out=np.empty_like(v))
+        scratch = as_array(np.multiply(g, g))
         scratch *= 1 - rho
         v *= rho
         v += scratch
-        delta = np.add(u, eps, out=np.empty_like(u))
+        delta = as_array(np.add(u, eps))
         np.sqrt(delta, out=delta)
         np.add(v, eps, out=scratch)
         np.sqrt(scratch, out=scratch)

@@ -5,7 +5,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from .optimizer import Optimizer, ParamsT, _regularized_grad
+from .optimizer import Optimizer, ParamsT, _regularized_grad, as_array
 
 
 def _adagrad_update(
@@ -25,8 +25,7 @@ def _adagrad_update(
         g = _regularized_grad(p, grads[i], weight_decay, maximize)
         state_sum = state_sums[i]
         clr = lr / (1 + (steps[i] - 1) * lr_decay)
-        # out=: the result is an array even for a 0-d parameter
-        scratch = np.multiply(g, g, out=np.empty_like(state_sum))
+        scratch = as_array(np.multiply(g, g))
         state_sum += scratch
         np.sqrt(state_sum, out=scratch)
         scratch += eps

@@ -5,7 +5,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from .optimizer import Optimizer, ParamsT, _regularized_grad, _update_moments
+from .optimizer import Optimizer, ParamsT, _regularized_grad, _update_moments, as_array
 
 
 def _nadam_update(
@@ -45,8 +45,7 @@ def _nadam_update(
         np.sqrt(scratch, out=scratch)
         scratch += eps
         denom = scratch                             # √v̂ + ε
-        # out=: the result is an array even for a 0-d parameter
-        step_dir = np.divide(g, denom, out=np.empty_like(denom))
+        step_dir = as_array(np.divide(g, denom))
         step_dir *= lr * (1.0 - mu) / (1.0 - mu_product)
         theta -= step_dir
         np.divide(m, denom, out=step_dir)

@@ -55,14 +55,21 @@ def _regularized_grad(
     return out
 
 
+def as_array(x: Any) -> np.ndarray:
+    """`x` as an ndarray: a ufunc on 0-d arrays returns a NumPy scalar, which `out=` and
+    in-place updates can't use."""
+    return x if type(x) is np.ndarray else np.asarray(x)
+
+
 def _update_moments(g: np.ndarray, m: np.ndarray, v: np.ndarray, beta1: float,
                     beta2: float) -> np.ndarray:
     """In place: m ← β₁·m + (1−β₁)·g, v ← β₂·v + (1−β₂)·g² (Adam's two moments).
 
     Returns the scratch array it used, free for the caller's next step.
     """
-    # out=: the result is an array even for a 0-d parameter
-    scratch = np.subtract(g, m, out=np.empty_like(m))
+    scratch = np.subtract(g, m)
+    if type(scratch) is not np.ndarray:  # a 0-d parameter: ufuncs return a NumPy scalar
+        scratch = np.asarray(scratch)
     scratch *= 1.0 - beta1
     m += scratch                      # m + (1−β₁)(g − m) = β₁·m + (1−β₁)·g
     np.multiply(g, g, out=scratch)

@@ -5,7 +5,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from .optimizer import Optimizer, ParamsT, _regularized_grad
+from .optimizer import Optimizer, ParamsT, _regularized_grad, as_array
 
 
 def _rmsprop_update(
@@ -29,8 +29,7 @@ def _rmsprop_update(
     for i, p in enumerate(params):
         g = _regularized_grad(p, grads[i], weight_decay, maximize)
         v = square_avgs[i]
-        # out=: the result is an array even for a 0-d parameter
-        scratch = np.multiply(g, g, out=np.empty_like(v))
+        scratch = as_array(np.multiply(g, g))
         scratch *= 1 - alpha
         v *= alpha
         v += scratch
