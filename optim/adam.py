@@ -54,7 +54,8 @@ def _adam_update(
     m̂ = m/(1−β₁ᵗ);  v̂ = v/(1−β₂ᵗ);  θ ← θ − α·m̂/(√v̂ + ε).
     """
     l2 = 0.0 if decoupled_weight_decay else weight_decay
-    last_step, correction = -1, None
+    last_step = -1
+    sqrt, divide = np.sqrt, np.divide  # looked up once: this loop is the optimizer's hot path
     for i, theta in enumerate(params):
         g, m, v = grads[i], exp_avgs[i], exp_avg_sqs[i]
         if decoupled_weight_decay and weight_decay != 0:
@@ -66,13 +67,13 @@ def _adam_update(
             v = np.maximum(max_exp_avg_sqs[i], v, out=max_exp_avg_sqs[i])
         if steps[i] != last_step:  # a group's parameters almost always share one step count
             last_step = steps[i]
-            correction = _bias_correction(last_step, lr, beta1, beta2, eps)
-        np.sqrt(v, out=scratch)
-        scratch *= correction.scale
-        scratch += correction.shift         # (√v̂ + ε)/s
-        np.divide(m, scratch, out=scratch)  # s·m/(√v̂ + ε) = α·m̂/(√v̂ + ε)
-        if correction.after != 1.0:
-            scratch *= correction.after
+            scale, shift, after = _bias_correction(last_step, lr, beta1, beta2, eps)
+        sqrt(v, out=scratch)
+        scratch *= scale
+        scratch += shift                 # (√v̂ + ε)/s
+        divide(m, scratch, out=scratch)  # s·m/(√v̂ + ε) = α·m̂/(√v̂ + ε)
+        if after != 1.0:
+            scratch *= after
         theta -= scratch
 
 
