@@ -21,15 +21,12 @@ from .tensor import Tensor, _make
 class OnceDifferentiable(Op):
     """Marks a gradient computed by a custom Function's backward (on ndarrays)."""
 
-    __slots__ = ()
 
-    @staticmethod
     def forward(ctx: Any, link: np.ndarray, grad: np.ndarray, source: str) -> np.ndarray:
         # `link` (an input of the custom op) only ties the result into the graph.
         ctx.saved = (source,)
         return grad
 
-    @staticmethod
     def backward(ctx: Any, g: Any) -> tuple:
         raise RuntimeError(
             f"{ctx.saved[0]} is a custom autograd.Function, which is differentiable once: its "
@@ -136,6 +133,6 @@ def _backward_tensors(fn: Any, g: Any, out: Tensor | None) -> tuple:
     # Tie each result to an input, so that differentiating it again reaches the error below.
     link = next(p for p in fn.parents if p is not None)
     return tuple(
-        None if x is None else OnceDifferentiable._apply(link, np.asarray(x), name)
+        None if x is None else OnceDifferentiable.apply(link, np.asarray(x), name)
         for x in grads
     )

@@ -1,12 +1,13 @@
 """The Function/context machinery: one node of the graph per op call.
 
-An op is a subclass of `Function` with static `forward(ctx, *arrays)` and
-`backward(ctx, *grad_outputs)`. The instance created by `apply` is both the context the two
-methods share and the node the engine walks: it holds its inputs (`parents`) and whatever
-`forward` saved, and it is what a result's `grad_fn` points to.
+An op is a subclass of `Function` (built-in ones subclass `Op`) with `forward(ctx, *arrays)` and
+`backward(ctx, *grad_outputs)`. The instance `apply` creates is both the context the two share
+and the node the engine walks: it holds its inputs (`parents`) and what `forward` saved in
+`ctx.saved`, and it is what a result's `grad_fn` points to.
 """
 from __future__ import annotations
 
+import types
 from typing import Any
 
 import numpy as np
@@ -15,23 +16,157 @@ from .grad_mode import STATE
 from .tensor import Tensor, _make
 
 
-class Function:
-    """Base class of ops; subclass it with static `forward` and `backward` for a custom op.
+def _make_apply(cls: type) -> Any:
+    """Build `cls.apply`: run forward on the arguments' data and, when a gradient is needed,
+    make the result's `grad_fn` the node. One plain function (one call frame: ops are called
+    very often), with the one- and two-argument cases spelled out as they are nearly every call.
+    """
+    forward = cls.forward
+    new = object.__new__
+    state = STATE
+
+    def apply(*args: Any, **kwargs: Any) -> Any:
+        ctx = new(cls)  # the node: every field is set here, parents before forward runs
+        ctx.saved = ()
+        ctx._retained = None
+        ctx._nout = 1
+        on = state.enabled
+        try:
+            if len(args) == 2:
+                a, b = args
+                if isinstance(a, Tensor):
+                    ad = a.data
+                    if not (on and a.requires_grad):
+                        a = None
+                else:
+                    ad, a = a, None
+                if isinstance(b, Tensor):
+                    bd = b.data
+                    if not (on and b.requires_grad):
+                        b = None
+                else:
+                    bd, b = b, None
+                ctx._p0, ctx._p1, ctx._pn = a, b, 2
+                record = a is not None or b is not None
+                out = forward(ctx, ad, bd, **kwargs) if kwargs else forward(ctx, ad, bd)
+            elif len(args) == 1:
+                (a,) = args
+                if isinstance(a, Tensor):
+                    ad = a.data
+                    if not (on and a.requires_grad):
+                        a = None
+                else:
+                    ad, a = a, None
+                ctx._p0, ctx._pn = a, 1
+                record = a is not None
+                out = forward(ctx, ad, **kwargs) if kwargs else forward(ctx, ad)
+            else:
+                record, arrays = _set_parents(ctx, args, on)
+                out = forward(ctx, *arrays, **kwargs)
+        except ValueError:
+            _raise_if_unbroadcastable(cls, args)
+            raise
+        if type(out) is np.ndarray and not state.anomaly:
+            t = new(Tensor)
+            t.data = out
+            t.grad = None
+            t.grad_fn = ctx if record else None
+            t.requires_grad = record
+            return t
+        return _outputs(ctx, out, record, args)
+
+    apply.__name__ = cls.__name__
+    apply.__qualname__ = f"{cls.__name__}.apply"
+    apply.__doc__ = cls.__doc__
+    return apply
+
+
+def _set_parents(ctx: Any, args: tuple, on: bool) -> tuple[bool, list]:
+    """Three or more arguments: the parents tuple, whether to record, and the arrays."""
+    arrays = [a.data if isinstance(a, Tensor) else a for a in args]
+    parents = tuple(a if isinstance(a, Tensor) and on and a.requires_grad else None
+                    for a in args)
+    ctx._p0 = ctx._p1 = None
+    ctx._pn = parents
+    return any(p is not None for p in parents), arrays
+
+
+def _raise_if_unbroadcastable(cls: Any, args: tuple) -> None:
+    """After a ValueError in forward: name the op and the shapes when they cannot broadcast."""
+    if not cls.broadcasts:
+        return
+    shapes = [np.shape(a.data if isinstance(a, Tensor) else a) for a in args]
+    try:
+        np.broadcast_shapes(*shapes)
+    except ValueError:
+        raise ValueError(
+            f"{cls.__name__.lower()}: shapes {' and '.join(map(str, shapes))} cannot be "
+            "broadcast together (each trailing axis must match or be 1); reshape or "
+            "expand_dims an operand so that they line up"
+        ) from None
+
+
+def _outputs(ctx: Any, out: Any, record: bool, args: tuple) -> Any:
+    """The rare outputs: anomaly checks, NumPy scalars (0-d results), several outputs."""
+    if STATE.anomaly:
+        _check_finite(ctx.name, "forward", out, args)
+    node = ctx if record else None
+    if type(out) is not tuple:
+        return _make(_as_saved_array(ctx, out), node)
+    outs = tuple(_make(_as_saved_array(ctx, o), node) for o in out)
+    if record:
+        ctx._nout = len(outs)
+        ctx._ometa = [(t.data.shape, t.data.dtype) for t in outs]
+        for i, t in enumerate(outs):
+            t._oidx = i
+    return outs
+
+
+def _as_saved_array(ctx: Any, out: Any) -> np.ndarray:
+    """The output as an ndarray. Ufuncs turn 0-d results into NumPy scalars; when forward
+    saved the output, the saved entry becomes the very array the result Tensor holds, so that
+    create_graph=True links it back to that Tensor instead of taking it for a constant."""
+    if type(out) is np.ndarray:
+        return out
+    arr = np.asarray(out)
+    saved = ctx.saved
+    if type(saved) is tuple and any(s is out for s in saved):
+        ctx.saved = tuple(arr if s is out else s for s in saved)
+    return arr
+
+
+class _OpType(type):
+    """Metaclass of ops: it makes `forward`/`backward` static, gives built-in ops empty
+    `__slots__`, and builds each op's `apply`, so an op's class holds only its arithmetic."""
+
+    def __new__(mcs, name: str, bases: tuple, ns: dict, **kwargs: Any) -> Any:
+        if ns.get("_builtin", any(getattr(b, "_builtin", False) for b in bases)):
+            ns.setdefault("__slots__", ())
+        for key in ("forward", "backward"):
+            if isinstance(ns.get(key), types.FunctionType):
+                ns[key] = staticmethod(ns[key])
+        cls = super().__new__(mcs, name, bases, ns, **kwargs)
+        cls.apply = staticmethod(_make_apply(cls))
+        return cls
+
+
+class Function(metaclass=_OpType):
+    """Base class of ops; subclass it with `forward` and `backward` for a custom op.
 
     Example::
 
         class Cube(Function):
-            @staticmethod
             def forward(ctx, x):
                 ctx.save_for_backward(x)
                 return x ** 3
 
-            @staticmethod
             def backward(ctx, g):
                 (x,) = ctx.saved_tensors
                 return 3 * x ** 2 * g
 
         y = Cube.apply(t)
+
+    (`@staticmethod` on the two methods is accepted and changes nothing.)
     """
 
     # `parents[i]` is the i-th argument when it is a Tensor that requires grad, else None.
@@ -45,19 +180,20 @@ class Function:
     # Tensors alike, so with create_graph=True they run on Tensors and record a graph. A custom
     # op's backward always sees ndarrays: it is differentiable once.
     _builtin = False
+    # True for ops whose operands broadcast: a ValueError from forward is then reported as
+    # the shapes that cannot be broadcast together.
+    broadcasts = False
 
-    @staticmethod
     def forward(ctx: Any, *args: Any, **kwargs: Any) -> Any:
         """Compute the op on ndarrays; return an ndarray or a tuple of them."""
         raise NotImplementedError(
-            "subclasses of autograd.Function must implement a static forward(ctx, *arrays)"
+            "subclasses of autograd.Function must implement forward(ctx, *arrays)"
         )
 
-    @staticmethod
     def backward(ctx: Any, *grad_outputs: Any) -> Any:
         """Return one gradient per forward argument (None for those that need none)."""
         raise NotImplementedError(
-            "subclasses of autograd.Function must implement a static backward(ctx, *grads)"
+            "subclasses of autograd.Function must implement backward(ctx, *grads)"
         )
 
     # -- context API -------------------------------------------------------------------------
@@ -101,151 +237,10 @@ class Function:
     def __repr__(self) -> str:
         return f"<{self.name}>"
 
-    # -- calling -------------------------------------------------------------------------------
-    def __init_subclass__(cls, **kwargs: Any) -> None:
-        super().__init_subclass__(**kwargs)
-        cls._apply = staticmethod(_make_apply(cls))
-
-    @classmethod
-    def apply(cls, *args: Any, **kwargs: Any) -> Any:
-        """Run the op on the arguments' data and, when a gradient is needed, record a node."""
-        return cls._apply(*args, **kwargs)
-
-
-def _make_apply(cls: type) -> Any:
-    """Build `cls`'s apply as a plain function (one call frame: ops are called very often).
-
-    The one- and two-argument cases are spelled out because they are nearly every call.
-    """
-    forward = cls.forward
-    new = object.__new__
-    state = STATE
-    name = cls.__name__
-
-    def finish(ctx: Any, out: Any, parents: Any, arrays: Any) -> Any:
-        # Rare cases: anomaly checks, several outputs, custom ops.
-        if state.anomaly:
-            _check_finite(name, "forward", out, arrays)
-        if parents is None:
-            if type(out) is tuple:
-                return tuple(_make(o, None) for o in out)
-            return _make(out, None)
-        ctx.parents = parents
-        ctx._retained = None
-        if type(out) is tuple:
-            ctx._nout = len(out)
-            ctx._ometa = [(np.shape(o), np.asarray(o).dtype) for o in out]
-            outs = tuple(_make(o, ctx) for o in out)
-            for i, t in enumerate(outs):
-                t._oidx = i
-            return outs
-        ctx._nout = 1
-        return _make(out, ctx)
-
-    if not cls._builtin:
-        def apply_custom(*args: Any, **kwargs: Any) -> Any:
-            # A custom op may read ctx.needs_input_grad in forward: parents come first here.
-            arrays = [a.data if isinstance(a, Tensor) else a for a in args]
-            parents = tuple(
-                a if isinstance(a, Tensor) and a.requires_grad else None for a in args
-            )
-            record = state.enabled and any(p is not None for p in parents)
-            ctx = new(cls)
-            ctx.saved = ()
-            ctx.parents = parents if record else (None,) * len(args)
-            ctx._retained = None
-            ctx._nout = 1
-            out = forward(ctx, *arrays, **kwargs)
-            return finish(ctx, out, parents if record else None, arrays)
-
-        apply_custom.__name__ = cls.__name__
-        apply_custom.__qualname__ = f"{cls.__name__}.apply"
-        apply_custom.__doc__ = cls.__doc__
-        return apply_custom
-
-    def apply(*args: Any, **kwargs: Any) -> Any:
-        n = len(args)
-        ctx = new(cls)
-        ctx.saved = ()
-        if n == 1:
-            a = args[0]
-            if isinstance(a, Tensor):
-                record = a.requires_grad
-                out = forward(ctx, a.data, **kwargs) if kwargs else forward(ctx, a.data)
-            else:
-                record = False
-                out = forward(ctx, a, **kwargs) if kwargs else forward(ctx, a)
-            parents = 1 if record and state.enabled else None
-        elif n == 2:
-            a, b = args
-            if isinstance(a, Tensor):
-                ad = a.data
-                ra = a.requires_grad
-            else:
-                ad = a
-                ra = False
-            if isinstance(b, Tensor):
-                bd = b.data
-                rb = b.requires_grad
-            else:
-                bd = b
-                rb = False
-            out = forward(ctx, ad, bd, **kwargs) if kwargs else forward(ctx, ad, bd)
-            if (ra or rb) and state.enabled:
-                parents = 2
-                ctx._p0 = a if ra else None
-                ctx._p1 = b if rb else None
-            else:
-                parents = None
-        else:
-            arrays = []
-            record = False
-            for a in args:
-                if isinstance(a, Tensor):
-                    arrays.append(a.data)
-                    if a.requires_grad:
-                        record = True
-                else:
-                    arrays.append(a)
-            out = forward(ctx, *arrays, **kwargs)
-            if record and state.enabled:
-                parents = tuple(
-                    a if isinstance(a, Tensor) and a.requires_grad else None for a in args
-                )
-            else:
-                parents = None
-        if type(out) is np.ndarray and not state.anomaly:
-            t = new(Tensor)
-            t.data = out
-            t.grad = None
-            if parents is None:
-                t.grad_fn = None
-                t.requires_grad = False
-            else:
-                if parents == 1:
-                    ctx._p0 = args[0]
-                ctx._pn = parents
-                ctx._retained = None
-                ctx._nout = 1
-                t.grad_fn = ctx
-                t.requires_grad = True
-            return t
-        if parents == 1:
-            parents = (args[0],)
-        elif parents == 2:
-            parents = (ctx._p0, ctx._p1)
-        return finish(ctx, out, parents, [a.data if isinstance(a, Tensor) else a for a in args])
-
-    apply.__name__ = cls.__name__
-    apply.__qualname__ = f"{cls.__name__}.apply"
-    apply.__doc__ = cls.__doc__
-    return apply
-
 
 class Op(Function):
     """Base of the built-in ops (backward written once, for ndarrays and Tensors)."""
 
-    __slots__ = ()
     _builtin = True
 
 

@@ -26,9 +26,9 @@ __all__ = [
     "concatenate", "stack", "split", "getitem", "matmul", "dot",
 ]
 
-_Add, _Sub, _Mul, _Div = arithmetic.Add._apply, arithmetic.Sub._apply, arithmetic.Mul._apply, \
-    arithmetic.Div._apply
-_Pow, _MatMul = arithmetic.Pow._apply, linalg.MatMul._apply
+_Add, _Sub, _Mul, _Div = arithmetic.Add.apply, arithmetic.Sub.apply, arithmetic.Mul.apply, \
+    arithmetic.Div.apply
+_Pow, _MatMul = arithmetic.Pow.apply, linalg.MatMul.apply
 
 
 def _bind() -> None:

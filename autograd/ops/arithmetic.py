@@ -9,33 +9,15 @@ from ..function import Op
 from ..tensor import Tensor, _make
 
 
-def _check_broadcast(op: str, *operands: Any) -> None:
-    """Raise a ValueError naming `op` and the shapes when the operands cannot broadcast."""
-    shapes = [np.shape(x) for x in operands]
-    try:
-        np.broadcast_shapes(*shapes)
-    except ValueError:
-        raise ValueError(
-            f"{op}: shapes {' and '.join(map(str, shapes))} cannot be broadcast together (each "
-            "trailing axis must match or be 1); reshape or expand_dims an operand so that they "
-            "line up"
-        ) from None
-
-
 class Add(Op):
     """a + b; da = g, db = g"""
 
-    __slots__ = ()
+    broadcasts = True
 
-    @staticmethod
+
     def forward(ctx: Any, a: Any, b: Any) -> Any:
-        try:
-            return a + b
-        except ValueError:
-            _check_broadcast("add", a, b)
-            raise
+        return a + b
 
-    @staticmethod
     def backward(ctx: Any, g: Any) -> tuple:
         return g, g
 
@@ -43,17 +25,12 @@ class Add(Op):
 class Sub(Op):
     """a - b; da = g, db = -g"""
 
-    __slots__ = ()
+    broadcasts = True
 
-    @staticmethod
+
     def forward(ctx: Any, a: Any, b: Any) -> Any:
-        try:
-            return a - b
-        except ValueError:
-            _check_broadcast("sub", a, b)
-            raise
+        return a - b
 
-    @staticmethod
     def backward(ctx: Any, g: Any) -> tuple:
         return g, (-g if ctx.parents[1] is not None else None)
 
@@ -61,18 +38,13 @@ class Sub(Op):
 class Mul(Op):
     """a * b; da = g b, db = g a"""
 
-    __slots__ = ()
+    broadcasts = True
 
-    @staticmethod
+
     def forward(ctx: Any, a: Any, b: Any) -> Any:
         ctx.saved = (a, b)
-        try:
-            return a * b
-        except ValueError:
-            _check_broadcast("mul", a, b)
-            raise
+        return a * b
 
-    @staticmethod
     def backward(ctx: Any, g: Any) -> tuple:
         a, b = ctx.saved
         pa, pb = ctx.parents
@@ -82,18 +54,13 @@ class Mul(Op):
 class Div(Op):
     """a / b; da = g / b, db = -g a / b²"""
 
-    __slots__ = ()
+    broadcasts = True
 
-    @staticmethod
+
     def forward(ctx: Any, a: Any, b: Any) -> Any:
         ctx.saved = (a, b)
-        try:
-            return a / b
-        except ValueError:
-            _check_broadcast("div", a, b)
-            raise
+        return a / b
 
-    @staticmethod
     def backward(ctx: Any, g: Any) -> tuple:
         a, b = ctx.saved
         pa, pb = ctx.parents
@@ -105,19 +72,14 @@ class Div(Op):
 class Pow(Op):
     """a ** b; da = g b a^(b-1) (0 where b = 0), db = g a^b log a (0 where a = 0, b >= 0)"""
 
-    __slots__ = ()
+    broadcasts = True
 
-    @staticmethod
+
     def forward(ctx: Any, a: Any, b: Any) -> Any:
-        try:
-            out = np.asarray(a ** b)  # an array even when 0-d (see Exp)
-        except ValueError:
-            _check_broadcast("pow", a, b)
-            raise
+        out = a ** b
         ctx.saved = (a, b, out)
         return out
 
-    @staticmethod
     def backward(ctx: Any, g: Any) -> tuple:
         a, b, out = ctx.saved
         pa, pb = ctx.parents
@@ -137,13 +99,9 @@ class Pow(Op):
 class Neg(Op):
     """-a; da = -g"""
 
-    __slots__ = ()
-
-    @staticmethod
     def forward(ctx: Any, a: Any) -> Any:
         return -a
 
-    @staticmethod
     def backward(ctx: Any, g: Any) -> tuple:
         return (-g,)
 
@@ -151,18 +109,15 @@ class Neg(Op):
 class _Pick(Op):
     """Shared backward of maximum and minimum: the winner gets g, ties split it equally."""
 
-    __slots__ = ()
+    broadcasts = True
+
     _pick = staticmethod(np.maximum)
     _wins = staticmethod(np.greater)  # does a beat b?
 
     @classmethod
     def forward(cls, ctx: Any, a: Any, b: Any) -> Any:
         ctx.saved = (a, b)
-        try:
-            return cls._pick(a, b)
-        except ValueError:
-            _check_broadcast(cls._pick.__name__, a, b)
-            raise
+        return cls._pick(a, b)
 
     @classmethod
     def backward(cls, ctx: Any, g: Any) -> tuple:
@@ -177,13 +132,11 @@ class _Pick(Op):
 class Maximum(_Pick):
     """max(a, b) elementwise; ties split the gradient equally"""
 
-    __slots__ = ()
 
 
 class Minimum(_Pick):
     """min(a, b) elementwise; ties split the gradient equally"""
 
-    __slots__ = ()
     _pick = staticmethod(np.minimum)
     _wins = staticmethod(np.less)
 
@@ -191,19 +144,13 @@ class Minimum(_Pick):
 class Where(Op):
     """cond ? a : b; da = g where cond, db = g elsewhere"""
 
-    __slots__ = ()
+    broadcasts = True
 
-    @staticmethod
+
     def forward(ctx: Any, cond: Any, a: Any, b: Any) -> Any:
-        cond = np.asarray(cond, dtype=bool)
         ctx.saved = (cond,)
-        try:
-            return np.where(cond, a, b)
-        except ValueError:
-            _check_broadcast("where", cond, a, b)
-            raise
+        return np.where(cond, a, b)
 
-    @staticmethod
     def backward(ctx: Any, g: Any) -> tuple:
         (cond,) = ctx.saved
         pa, pb = ctx.parents[1:]
@@ -212,29 +159,28 @@ class Where(Op):
         return None, ga, gb
 
 
-add = Add._apply
-sub = Sub._apply
-mul = Mul._apply
-div = Div._apply
-pow = Pow._apply  # noqa: A001  (the op's name)
-neg = Neg._apply
+add = Add.apply
+sub = Sub.apply
+mul = Mul.apply
+div = Div.apply
+pow = Pow.apply  # noqa: A001  (the op's name)
+neg = Neg.apply
 
 
 def maximum(a: Any, b: Any) -> Tensor:
     """Elementwise maximum; where a == b each side gets half the gradient."""
-    return Maximum._apply(a, b)
+    return Maximum.apply(a, b)
 
 
 def minimum(a: Any, b: Any) -> Tensor:
     """Elementwise minimum; where a == b each side gets half the gradient."""
-    return Minimum._apply(a, b)
+    return Minimum.apply(a, b)
 
 
 def where(cond: Any, a: Any, b: Any) -> Tensor:
     """Elementwise `a if cond else b`; `cond` gets no gradient."""
-    if isinstance(cond, Tensor):
-        cond = cond.data
-    return Where._apply(cond, a, b)
+    cond = np.asarray(cond.data if isinstance(cond, Tensor) else cond, dtype=bool)
+    return Where.apply(cond, a, b)
 
 
 def _data(x: Any) -> Any:

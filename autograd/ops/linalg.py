@@ -12,9 +12,6 @@ from ..tensor import Tensor
 class MatMul(Op):
     """y = a @ b; da = g @ bᵀ, db = aᵀ @ g (1-D operands promoted, batch axes summed)"""
 
-    __slots__ = ()
-
-    @staticmethod
     def forward(ctx: Any, a: Any, b: Any) -> Any:
         ctx.saved = (a, b)
         try:
@@ -25,7 +22,6 @@ class MatMul(Op):
                 "axis of the first must equal the second-to-last of the second)"
             ) from None
 
-    @staticmethod
     def backward(ctx: Any, g: Any) -> tuple:
         a, b = ctx.saved
         pa, pb = ctx.parents
@@ -51,7 +47,7 @@ class MatMul(Op):
 
 def matmul(a: Any, b: Any) -> Tensor:
     """Matrix product with NumPy's `matmul` rules."""
-    return MatMul._apply(a, b)
+    return MatMul.apply(a, b)
 
 
 def dot(a: Any, b: Any) -> Tensor:
@@ -66,4 +62,4 @@ def dot(a: Any, b: Any) -> Tensor:
         raise ValueError(
             f"dot: operands with {na} and {nb} dimensions; for batched products use matmul"
         )
-    return MatMul._apply(a, b)
+    return MatMul.apply(a, b)

@@ -18,14 +18,10 @@ def _expand(g: Any, kshape: tuple, shape: tuple) -> Any:
 class Sum(Op):
     """y = Σ x over axes; dx = g broadcast back"""
 
-    __slots__ = ()
-
-    @staticmethod
     def forward(ctx: Any, x: Any, axes: Any, keepdims: bool) -> Any:
         ctx.saved = (x.shape, kept_shape(x.shape, axes))
         return x.sum(axis=axes, keepdims=keepdims)
 
-    @staticmethod
     def backward(ctx: Any, g: Any) -> tuple:
         shape, kshape = ctx.saved
         return _expand(g, kshape, shape), None, None
@@ -34,14 +30,10 @@ class Sum(Op):
 class Mean(Op):
     """y = Σ x / n over axes; dx = g / n broadcast back"""
 
-    __slots__ = ()
-
-    @staticmethod
     def forward(ctx: Any, x: Any, axes: Any, keepdims: bool) -> Any:
         ctx.saved = (x.shape, kept_shape(x.shape, axes), reduced_count(x.shape, axes))
         return x.mean(axis=axes, keepdims=keepdims)
 
-    @staticmethod
     def backward(ctx: Any, g: Any) -> tuple:
         shape, kshape, n = ctx.saved
         return _expand(g * (1.0 / n) if n else g, kshape, shape), None, None
@@ -50,14 +42,10 @@ class Mean(Op):
 class Var(Op):
     """y = Σ (x - x̄)² / (n - ddof); dx = g 2 (x - x̄) / (n - ddof)"""
 
-    __slots__ = ()
-
-    @staticmethod
     def forward(ctx: Any, x: Any, axes: Any, keepdims: bool, ddof: int) -> Any:
         ctx.saved = (x, axes, ddof)
         return x.var(axis=axes, keepdims=keepdims, ddof=ddof)
 
-    @staticmethod
     def backward(ctx: Any, g: Any) -> tuple:
         x, axes, ddof = ctx.saved
         kshape = kept_shape(x.shape, axes)
@@ -71,15 +59,11 @@ class Var(Op):
 class Std(Op):
     """y = √var(x); dx = g (x - x̄) / ((n - ddof) y), 0 where y = 0"""
 
-    __slots__ = ()
-
-    @staticmethod
     def forward(ctx: Any, x: Any, axes: Any, keepdims: bool, ddof: int) -> Any:
-        y = np.asarray(x.std(axis=axes, keepdims=keepdims, ddof=ddof))  # 0-d: see Exp
+        y = x.std(axis=axes, keepdims=keepdims, ddof=ddof)
         ctx.saved = (x, axes, ddof, y)
         return y
 
-    @staticmethod
     def backward(ctx: Any, g: Any) -> tuple:
         x, axes, ddof, y = ctx.saved
         kshape = kept_shape(x.shape, axes)
@@ -96,9 +80,6 @@ class Std(Op):
 class _Extreme(Op):
     """Shared backward of max and min: ties share the gradient equally."""
 
-    __slots__ = ()
-
-    @staticmethod
     def backward(ctx: Any, g: Any) -> tuple:
         x, axes, y = ctx.saved
         kshape = kept_shape(x.shape, axes)
@@ -110,9 +91,6 @@ class _Extreme(Op):
 class Max(_Extreme):
     """y = max x over axes; dx = g / k at the k positions equal to the max"""
 
-    __slots__ = ()
-
-    @staticmethod
     def forward(ctx: Any, x: Any, axes: Any, keepdims: bool) -> Any:
         y = x.max(axis=axes, keepdims=keepdims)
         ctx.saved = (x, axes, y)
@@ -122,9 +100,6 @@ class Max(_Extreme):
 class Min(_Extreme):
     """y = min x over axes; dx = g / k at the k positions equal to the min"""
 
-    __slots__ = ()
-
-    @staticmethod
     def forward(ctx: Any, x: Any, axes: Any, keepdims: bool) -> Any:
         y = x.min(axis=axes, keepdims=keepdims)
         ctx.saved = (x, axes, y)
@@ -134,9 +109,6 @@ class Min(_Extreme):
 class LogSumExp(Op):
     """y = m + ln Σ e^(x - m), m = max x; dx = g e^(x - y)"""
 
-    __slots__ = ()
-
-    @staticmethod
     def forward(ctx: Any, x: Any, axes: Any, keepdims: bool) -> Any:
         # `initial`: over an empty axis the result is ln 0 = -inf, as in PyTorch, not an error.
         m = x.max(axis=axes, keepdims=True, initial=-np.inf)
@@ -145,11 +117,9 @@ class LogSumExp(Op):
             y = np.log(np.exp(x - m).sum(axis=axes, keepdims=True)) + m
         if not keepdims:
             y = y.reshape(tuple(n for i, n in enumerate(x.shape) if axes and i not in axes))
-        y = np.asarray(y)  # 0-d: see Exp
         ctx.saved = (x, axes, y)
         return y
 
-    @staticmethod
     def backward(ctx: Any, g: Any) -> tuple:
         x, axes, y = ctx.saved
         kshape = kept_shape(x.shape, axes)
@@ -159,7 +129,7 @@ class LogSumExp(Op):
 def _reduce(cls: Any, name: str) -> Any:
     def reduce(x: Any, axis: Any = None, keepdims: bool = False) -> Tensor:
         nd = x.data.ndim if isinstance(x, Tensor) else np.ndim(x)
-        return cls._apply(x, normalize_axis(axis, nd, name), keepdims)
+        return cls.apply(x, normalize_axis(axis, nd, name), keepdims)
 
     reduce.__name__ = name
     reduce.__doc__ = cls.__doc__
@@ -176,13 +146,13 @@ logsumexp = _reduce(LogSumExp, "logsumexp")
 def var(x: Any, axis: Any = None, keepdims: bool = False, ddof: int = 0) -> Tensor:
     """Variance Σ (x - x̄)² / (n - ddof) over `axis`."""
     nd = x.data.ndim if isinstance(x, Tensor) else np.ndim(x)
-    return Var._apply(x, normalize_axis(axis, nd, "var"), keepdims, ddof)
+    return Var.apply(x, normalize_axis(axis, nd, "var"), keepdims, ddof)
 
 
 def std(x: Any, axis: Any = None, keepdims: bool = False, ddof: int = 0) -> Tensor:
     """Standard deviation √(Σ (x - x̄)² / (n - ddof)) over `axis`."""
     nd = x.data.ndim if isinstance(x, Tensor) else np.ndim(x)
-    return Std._apply(x, normalize_axis(axis, nd, "std"), keepdims, ddof)
+    return Std.apply(x, normalize_axis(axis, nd, "std"), keepdims, ddof)
 
 
 def argmax(x: Any, axis: int | None = None, keepdims: bool = False) -> Tensor:

@@ -13,9 +13,6 @@ from ._util import is_basic_index, normalize_axis
 class Reshape(Op):
     """y = x viewed with a new shape; dx = g reshaped back"""
 
-    __slots__ = ()
-
-    @staticmethod
     def forward(ctx: Any, x: Any, shape: tuple) -> Any:
         ctx.saved = (x.shape,)
         try:
@@ -26,7 +23,6 @@ class Reshape(Op):
                 f"into shape {shape}"
             ) from None
 
-    @staticmethod
     def backward(ctx: Any, g: Any) -> tuple:
         return g.reshape(ctx.saved[0]), None
 
@@ -34,9 +30,6 @@ class Reshape(Op):
 class Transpose(Op):
     """y = x with axes permuted; dx = g with the inverse permutation"""
 
-    __slots__ = ()
-
-    @staticmethod
     def forward(ctx: Any, x: Any, axes: Any) -> Any:
         if axes is None:
             axes = tuple(range(x.ndim - 1, -1, -1))
@@ -45,7 +38,6 @@ class Transpose(Op):
         ctx.saved = (tuple(int(i) for i in np.argsort(axes)),)
         return x.transpose(axes)
 
-    @staticmethod
     def backward(ctx: Any, g: Any) -> tuple:
         return g.transpose(ctx.saved[0]), None
 
@@ -53,9 +45,6 @@ class Transpose(Op):
 class BroadcastTo(Op):
     """y = x broadcast to `shape`; dx = g summed back (by the engine's unbroadcast)"""
 
-    __slots__ = ()
-
-    @staticmethod
     def forward(ctx: Any, x: Any, shape: tuple) -> Any:
         try:
             return np.broadcast_to(x, shape)
@@ -64,7 +53,6 @@ class BroadcastTo(Op):
                 f"broadcast_to: cannot broadcast shape {np.shape(x)} to {shape}"
             ) from None
 
-    @staticmethod
     def backward(ctx: Any, g: Any) -> tuple:
         return g, None
 
@@ -76,9 +64,6 @@ def _slicer(axis: int, sl: Any) -> tuple:
 class Concatenate(Op):
     """y = [x₁ x₂ …] along axis; dxᵢ = the matching slice of g"""
 
-    __slots__ = ()
-
-    @staticmethod
     def forward(ctx: Any, *arrays: Any, axis: int = 0) -> Any:
         try:
             out = np.concatenate(arrays, axis=axis)
@@ -89,7 +74,6 @@ class Concatenate(Op):
         ctx.saved = (axis, np.cumsum([0] + [np.shape(a)[axis] for a in arrays]))
         return out
 
-    @staticmethod
     def backward(ctx: Any, g: Any) -> tuple:
         axis, bounds = ctx.saved
         return tuple(
@@ -101,9 +85,6 @@ class Concatenate(Op):
 class Stack(Op):
     """y = xᵢ stacked on a new axis; dxᵢ = g[…, i, …]"""
 
-    __slots__ = ()
-
-    @staticmethod
     def forward(ctx: Any, *arrays: Any, axis: int = 0) -> Any:
         try:
             out = np.stack(arrays, axis=axis)
@@ -113,7 +94,6 @@ class Stack(Op):
         ctx.saved = (axis % out.ndim,)
         return out
 
-    @staticmethod
     def backward(ctx: Any, g: Any) -> tuple:
         axis = ctx.saved[0]
         return tuple(
@@ -124,14 +104,10 @@ class Stack(Op):
 class Split(Op):
     """(y₁, y₂, …) = pieces of x along axis; dx = [g₁ g₂ …] (zeros for unused pieces)"""
 
-    __slots__ = ()
-
-    @staticmethod
     def forward(ctx: Any, x: Any, sections: Any, axis: int) -> Any:
         ctx.saved = (axis,)
         return tuple(np.split(x, sections, axis=axis))
 
-    @staticmethod
     def backward(ctx: Any, *grads: Any) -> tuple:
         return np.concatenate(grads, axis=ctx.saved[0]), None, None
 
@@ -139,9 +115,6 @@ class Split(Op):
 class GetItem(Op):
     """y = x[index]; dx = g scattered into zeros (summed where an index repeats)"""
 
-    __slots__ = ()
-
-    @staticmethod
     def forward(ctx: Any, x: Any, index: Any) -> Any:
         ctx.saved = (x.shape, x.dtype, index)
         try:
@@ -149,7 +122,6 @@ class GetItem(Op):
         except IndexError as e:
             raise IndexError(f"indexing a tensor of shape {x.shape}: {e}") from None
 
-    @staticmethod
     def backward(ctx: Any, g: Any) -> tuple:
         shape, dtype, index = ctx.saved
         return scatter_add(g, index, shape), None
@@ -158,14 +130,10 @@ class GetItem(Op):
 class ScatterAdd(Op):
     """y = zeros(shape) with g added at index; dg = y-gradient gathered at index"""
 
-    __slots__ = ()
-
-    @staticmethod
     def forward(ctx: Any, g: Any, index: Any, shape: tuple) -> Any:
         ctx.saved = (index,)
         return _scatter_add_array(g, index, shape)
 
-    @staticmethod
     def backward(ctx: Any, gg: Any) -> tuple:
         return gg[ctx.saved[0]], None, None
 
@@ -182,7 +150,7 @@ def _scatter_add_array(g: np.ndarray, index: Any, shape: tuple) -> np.ndarray:
 def scatter_add(g: Any, index: Any, shape: tuple) -> Any:
     """zeros(shape) with g added at `index` (ndarray in, ndarray out; Tensor in, Tensor out)."""
     if isinstance(g, Tensor):
-        return ScatterAdd._apply(g, index, shape)
+        return ScatterAdd.apply(g, index, shape)
     return _scatter_add_array(g, index, shape)
 
 
@@ -198,7 +166,7 @@ def _index_arrays(index: Any) -> Any:
 
 def getitem(x: Any, index: Any) -> Tensor:
     """x[index] with basic, integer-array or boolean indexing."""
-    return GetItem._apply(x, _index_arrays(index))
+    return GetItem.apply(x, _index_arrays(index))
 
 
 def _ndim(x: Any) -> int:
@@ -211,7 +179,7 @@ def _shape(x: Any) -> tuple:
 
 def reshape(x: Any, *shape: Any) -> Tensor:
     """View with a new shape (one entry may be -1); `reshape(2, 3)` or `reshape((2, 3))`."""
-    return Reshape._apply(x, shape_tuple(shape))
+    return Reshape.apply(x, shape_tuple(shape))
 
 
 def transpose(x: Any, *axes: Any) -> Tensor:
@@ -219,7 +187,7 @@ def transpose(x: Any, *axes: Any) -> Tensor:
     axes = shape_tuple(axes) if axes and axes[0] is not None else None
     if axes is not None and sorted(a % max(_ndim(x), 1) for a in axes) != list(range(_ndim(x))):
         raise ValueError(f"transpose: axes {axes} are not a permutation for shape {_shape(x)}")
-    return Transpose._apply(x, axes)
+    return Transpose.apply(x, axes)
 
 
 def swapaxes(x: Any, axis1: int, axis2: int) -> Tensor:
@@ -228,7 +196,7 @@ def swapaxes(x: Any, axis1: int, axis2: int) -> Tensor:
     a1, a2 = normalize_axis(axis1, len(perm), "swapaxes")[0], normalize_axis(
         axis2, len(perm), "swapaxes")[0]
     perm[a1], perm[a2] = perm[a2], perm[a1]
-    return Transpose._apply(x, tuple(perm))
+    return Transpose.apply(x, tuple(perm))
 
 
 def squeeze(x: Any, axis: Any = None) -> Tensor:
@@ -242,36 +210,36 @@ def squeeze(x: Any, axis: Any = None) -> Tensor:
             if shape[a] != 1:
                 raise ValueError(f"squeeze: axis {a} of shape {shape} has size {shape[a]}, not 1")
         new = tuple(n for i, n in enumerate(shape) if i not in axes)
-    return Reshape._apply(x, new)
+    return Reshape.apply(x, new)
 
 
 def expand_dims(x: Any, axis: Any) -> Tensor:
     """Insert size-1 axes at the given positions (NumPy's meaning)."""
-    return Reshape._apply(x, np.expand_dims(np.empty(_shape(x), dtype=bool), axis).shape)
+    return Reshape.apply(x, np.expand_dims(np.empty(_shape(x), dtype=bool), axis).shape)
 
 
 def flatten(x: Any) -> Tensor:
     """A 1-D view of all elements."""
-    return Reshape._apply(x, (-1,))
+    return Reshape.apply(x, (-1,))
 
 
 def broadcast_to(x: Any, *shape: Any) -> Tensor:
     """Repeat size-1 and missing leading axes to reach `shape`."""
-    return BroadcastTo._apply(x, shape_tuple(shape))
+    return BroadcastTo.apply(x, shape_tuple(shape))
 
 
 def concatenate(seq: Sequence[Any], axis: int = 0) -> Tensor:
     """Join tensors along an existing axis."""
     if len(seq) == 0:
         raise ValueError("concatenate: need at least one tensor")
-    return Concatenate._apply(*seq, axis=axis)
+    return Concatenate.apply(*seq, axis=axis)
 
 
 def stack(seq: Sequence[Any], axis: int = 0) -> Tensor:
     """Join same-shaped tensors along a new axis."""
     if len(seq) == 0:
         raise ValueError("stack: need at least one tensor")
-    return Stack._apply(*seq, axis=axis)
+    return Stack.apply(*seq, axis=axis)
 
 
 def split(x: Any, indices_or_sections: Any, axis: int = 0) -> list:
@@ -285,4 +253,4 @@ def split(x: Any, indices_or_sections: Any, axis: int = 0) -> list:
             f"split: axis {axis} of shape {shape} cannot be split into "
             f"{indices_or_sections} equal sections"
         )
-    return list(Split._apply(x, indices_or_sections, axis))
+    return list(Split.apply(x, indices_or_sections, axis))

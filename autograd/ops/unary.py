@@ -14,18 +14,11 @@ from ._erf import erf as erf_array
 class Exp(Op):
     """y = eˣ; dx = g y"""
 
-    __slots__ = ()
-
-    @staticmethod
     def forward(ctx: Any, x: Any) -> Any:
-        # Ufuncs turn 0-d arrays into NumPy scalars; the saved output must be the very array
-        # the result Tensor holds, or create_graph=True cannot link it back to that Tensor
-        # (and silently treats it as a constant). The same holds wherever an output is saved.
-        y = np.asarray(np.exp(x))
+        y = np.exp(x)
         ctx.saved = (y,)
         return y
 
-    @staticmethod
     def backward(ctx: Any, g: Any) -> tuple:
         return (g * ctx.saved[0],)
 
@@ -33,14 +26,10 @@ class Exp(Op):
 class Log(Op):
     """y = ln x; dx = g / x"""
 
-    __slots__ = ()
-
-    @staticmethod
     def forward(ctx: Any, x: Any) -> Any:
         ctx.saved = (x,)
         return np.log(x)
 
-    @staticmethod
     def backward(ctx: Any, g: Any) -> tuple:
         return (g / ctx.saved[0],)
 
@@ -48,15 +37,11 @@ class Log(Op):
 class Sqrt(Op):
     """y = √x; dx = g / (2y)"""
 
-    __slots__ = ()
-
-    @staticmethod
     def forward(ctx: Any, x: Any) -> Any:
-        y = np.asarray(np.sqrt(x))
+        y = np.sqrt(x)
         ctx.saved = (y,)
         return y
 
-    @staticmethod
     def backward(ctx: Any, g: Any) -> tuple:
         return (g * 0.5 / ctx.saved[0],)
 
@@ -64,14 +49,10 @@ class Sqrt(Op):
 class Abs(Op):
     """y = |x|; dx = g sign(x) (0 at 0)"""
 
-    __slots__ = ()
-
-    @staticmethod
     def forward(ctx: Any, x: Any) -> Any:
         ctx.saved = (x,)
         return np.abs(x)
 
-    @staticmethod
     def backward(ctx: Any, g: Any) -> tuple:
         return (g * np.sign(ctx.saved[0]),)
 
@@ -79,14 +60,10 @@ class Abs(Op):
 class Sin(Op):
     """y = sin x; dx = g cos x"""
 
-    __slots__ = ()
-
-    @staticmethod
     def forward(ctx: Any, x: Any) -> Any:
         ctx.saved = (x,)
         return np.sin(x)
 
-    @staticmethod
     def backward(ctx: Any, g: Any) -> tuple:
         return (g * np.cos(ctx.saved[0]),)
 
@@ -94,14 +71,10 @@ class Sin(Op):
 class Cos(Op):
     """y = cos x; dx = -g sin x"""
 
-    __slots__ = ()
-
-    @staticmethod
     def forward(ctx: Any, x: Any) -> Any:
         ctx.saved = (x,)
         return np.cos(x)
 
-    @staticmethod
     def backward(ctx: Any, g: Any) -> tuple:
         return (-(g * np.sin(ctx.saved[0])),)
 
@@ -109,15 +82,11 @@ class Cos(Op):
 class Tanh(Op):
     """y = tanh x; dx = g (1 - y²)"""
 
-    __slots__ = ()
-
-    @staticmethod
     def forward(ctx: Any, x: Any) -> Any:
-        y = np.asarray(np.tanh(x))
+        y = np.tanh(x)
         ctx.saved = (y,)
         return y
 
-    @staticmethod
     def backward(ctx: Any, g: Any) -> tuple:
         y = ctx.saved[0]
         return (g * (1 - y * y),)
@@ -133,15 +102,11 @@ def _sigmoid(x: np.ndarray) -> np.ndarray:
 class Sigmoid(Op):
     """y = 1 / (1 + e⁻ˣ); dx = g y (1 - y)"""
 
-    __slots__ = ()
-
-    @staticmethod
     def forward(ctx: Any, x: Any) -> Any:
         y = _sigmoid(x)
         ctx.saved = (y,)
         return y
 
-    @staticmethod
     def backward(ctx: Any, g: Any) -> tuple:
         y = ctx.saved[0]
         return (g * (y * (1 - y)),)
@@ -150,15 +115,11 @@ class Sigmoid(Op):
 class Relu(Op):
     """y = max(x, 0); dx = g where x > 0"""
 
-    __slots__ = ()
-
-    @staticmethod
     def forward(ctx: Any, x: Any) -> Any:
         y = np.maximum(x, 0)
         ctx.saved = (y,)
         return y
 
-    @staticmethod
     def backward(ctx: Any, g: Any) -> tuple:
         return (g * (ctx.saved[0] > 0),)
 
@@ -169,14 +130,10 @@ _TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
 class Erf(Op):
     """y = erf x = 2/√π ∫₀ˣ e^(-t²) dt; dx = g 2/√π e^(-x²)"""
 
-    __slots__ = ()
-
-    @staticmethod
     def forward(ctx: Any, x: Any) -> Any:
         ctx.saved = (x,)
         return erf_array(np.asarray(x))
 
-    @staticmethod
     def backward(ctx: Any, g: Any) -> tuple:
         x = ctx.saved[0]
         return (g * (_TWO_OVER_SQRT_PI * np.exp(-(x * x))),)
@@ -185,14 +142,10 @@ class Erf(Op):
 class Log1p(Op):
     """y = ln(1 + x); dx = g / (1 + x)"""
 
-    __slots__ = ()
-
-    @staticmethod
     def forward(ctx: Any, x: Any) -> Any:
         ctx.saved = (x,)
         return np.log1p(x)
 
-    @staticmethod
     def backward(ctx: Any, g: Any) -> tuple:
         return (g / (1 + ctx.saved[0]),)
 
@@ -200,15 +153,11 @@ class Log1p(Op):
 class Expm1(Op):
     """y = eˣ - 1; dx = g (y + 1)"""
 
-    __slots__ = ()
-
-    @staticmethod
     def forward(ctx: Any, x: Any) -> Any:
-        y = np.asarray(np.expm1(x))
+        y = np.expm1(x)
         ctx.saved = (y,)
         return y
 
-    @staticmethod
     def backward(ctx: Any, g: Any) -> tuple:
         return (g * (ctx.saved[0] + 1),)
 
@@ -216,14 +165,10 @@ class Expm1(Op):
 class Clip(Op):
     """y = min(max(x, lo), hi); dx = g where lo <= x <= hi"""
 
-    __slots__ = ()
-
-    @staticmethod
     def forward(ctx: Any, x: Any, lo: Any, hi: Any) -> Any:
         ctx.saved = (x, lo, hi)
         return np.clip(x, lo, hi)
 
-    @staticmethod
     def backward(ctx: Any, g: Any) -> tuple:
         x, lo, hi = ctx.saved
         if lo is not None:
@@ -236,37 +181,33 @@ class Clip(Op):
 class Cast(Op):
     """y = x as another dtype; dx = g cast back"""
 
-    __slots__ = ()
-
-    @staticmethod
     def forward(ctx: Any, x: Any, dtype: Any) -> Any:
         ctx.saved = (x.dtype,)
         return x.astype(dtype)
 
-    @staticmethod
     def backward(ctx: Any, g: Any) -> tuple:
         return g.astype(ctx.saved[0]), None
 
 
-exp = Exp._apply
-log = Log._apply
-sqrt = Sqrt._apply
-abs = Abs._apply  # noqa: A001  (the op's name)
-sin = Sin._apply
-cos = Cos._apply
-tanh = Tanh._apply
-sigmoid = Sigmoid._apply
-relu = Relu._apply
-erf = Erf._apply
-log1p = Log1p._apply
-expm1 = Expm1._apply
+exp = Exp.apply
+log = Log.apply
+sqrt = Sqrt.apply
+abs = Abs.apply  # noqa: A001  (the op's name)
+sin = Sin.apply
+cos = Cos.apply
+tanh = Tanh.apply
+sigmoid = Sigmoid.apply
+relu = Relu.apply
+erf = Erf.apply
+log1p = Log1p.apply
+expm1 = Expm1.apply
 
 
 def clip(x: Any, lo: Any = None, hi: Any = None) -> Tensor:
     """Limit values to [lo, hi] (either may be None); gradient passes where x is inside."""
     if lo is None and hi is None:
         raise ValueError("clip: at least one of lo and hi must be given")
-    return Clip._apply(x, lo, hi)
+    return Clip.apply(x, lo, hi)
 
 
 def astype(x: Any, dtype: Any) -> Tensor:
@@ -275,4 +216,4 @@ def astype(x: Any, dtype: Any) -> Tensor:
         return x
     if isinstance(x, Tensor) and x.requires_grad and np.dtype(dtype).kind != "f":
         return Tensor(x.data.astype(dtype))
-    return Cast._apply(x, dtype)
+    return Cast.apply(x, dtype)

@@ -31,13 +31,9 @@ _GELU_CUBIC = 0.044715
 class Step(Op):
     """y = 1 where x > 0 else 0; dx = 0"""
 
-    __slots__ = ()
-
-    @staticmethod
     def forward(ctx: Any, x: Any) -> Any:
         return (x > 0).astype(x.dtype)
 
-    @staticmethod
     def backward(ctx: Any, g: Any) -> tuple:
         return (np.zeros_like(g),)
 
@@ -45,14 +41,10 @@ class Step(Op):
 class LeakyRelu(Op):
     """y = x where x > 0 else a·x; dx = g where x > 0 else a·g"""
 
-    __slots__ = ()
-
-    @staticmethod
     def forward(ctx: Any, x: Any, slope: float) -> Any:
         ctx.saved = (x, slope)
         return np.where(x > 0, x, x * slope)
 
-    @staticmethod
     def backward(ctx: Any, g: Any) -> tuple:
         x, slope = ctx.saved
         return np.where(x > 0, g, g * slope), None
@@ -61,9 +53,6 @@ class LeakyRelu(Op):
 class Elu(Op):
     """y = s·x where x > 0 else s·α(eˣ - 1); dx = s·g where x > 0 else g (y + s·α)"""
 
-    __slots__ = ()
-
-    @staticmethod
     def forward(ctx: Any, x: Any, alpha: float, scale: float) -> Any:
         # eˣ only of the non-positive part: e^1000 would overflow in the branch not taken.
         neg = np.expm1(np.minimum(x, 0)) * (alpha * scale)
@@ -71,7 +60,6 @@ class Elu(Op):
         ctx.saved = (x, y, alpha, scale)
         return y
 
-    @staticmethod
     def backward(ctx: Any, g: Any) -> tuple:
         x, y, alpha, scale = ctx.saved
         return np.where(x > 0, g * scale, g * (y + alpha * scale)), None, None
@@ -80,14 +68,10 @@ class Elu(Op):
 class Gelu(Op):
     """y = x Φ(x), Φ(x) = ½(1 + erf(x/√2)); dx = g (Φ(x) + x φ(x)), φ(x) = e^(-x²/2)/√(2π)"""
 
-    __slots__ = ()
-
-    @staticmethod
     def forward(ctx: Any, x: Any) -> Any:
         ctx.saved = (x,)
         return x * (0.5 * (1 + erf_any(x * INV_SQRT2)))
 
-    @staticmethod
     def backward(ctx: Any, g: Any) -> tuple:
         (x,) = ctx.saved
         cdf = 0.5 * (1 + erf_any(x * INV_SQRT2))
@@ -99,14 +83,10 @@ class GeluTanh(Op):
     """y = ½x(1 + tanh u), u = √(2/π)(x + 0.044715x³);
     dx = g (½(1 + tanh u) + ½x(1 - tanh² u) √(2/π)(1 + 3·0.044715x²))"""
 
-    __slots__ = ()
-
-    @staticmethod
     def forward(ctx: Any, x: Any) -> Any:
         ctx.saved = (x,)
         return 0.5 * x * (1 + np.tanh(_SQRT_2_OVER_PI * (x + _GELU_CUBIC * (x * x * x))))
 
-    @staticmethod
     def backward(ctx: Any, g: Any) -> tuple:
         (x,) = ctx.saved
         x2 = x * x
@@ -118,14 +98,10 @@ class GeluTanh(Op):
 class Silu(Op):
     """y = x σ(x); dx = g σ(x)(1 + x(1 - σ(x)))"""
 
-    __slots__ = ()
-
-    @staticmethod
     def forward(ctx: Any, x: Any) -> Any:
         ctx.saved = (x,)
         return x * sigmoid_any(x)
 
-    @staticmethod
     def backward(ctx: Any, g: Any) -> tuple:
         (x,) = ctx.saved
         s = sigmoid_any(x)
@@ -135,14 +111,10 @@ class Silu(Op):
 class Mish(Op):
     """y = x tanh(softplus x); dx = g (t + x (1 - t²) σ(x)), t = tanh(softplus x)"""
 
-    __slots__ = ()
-
-    @staticmethod
     def forward(ctx: Any, x: Any) -> Any:
         ctx.saved = (x,)
         return x * np.tanh(softplus_any(x))
 
-    @staticmethod
     def backward(ctx: Any, g: Any) -> tuple:
         (x,) = ctx.saved
         t = np.tanh(softplus_any(x))
@@ -153,9 +125,6 @@ class Softplus(Op):
     """y = ln(1 + e^(βx))/β, or x where βx > threshold; dx = g (1 - e^(-βy)) (= g σ(βx)),
     or g where βx > threshold"""
 
-    __slots__ = ()
-
-    @staticmethod
     def forward(ctx: Any, x: Any, beta: float, threshold: float) -> Any:
         bx = x * beta
         soft = softplus_any(bx)
@@ -163,7 +132,6 @@ class Softplus(Op):
         ctx.saved = (x, y, beta, threshold)
         return y
 
-    @staticmethod
     def backward(ctx: Any, g: Any) -> tuple:
         # σ(βx) = 1 - e^(-βy) follows from e^(βy) = 1 + e^(βx): a formula in the output.
         x, y, beta, threshold = ctx.saved
@@ -177,37 +145,37 @@ relu = autograd.relu
 
 def step(x: Any) -> Tensor:
     """Heaviside step: 1 where x > 0 else 0, with zero gradient."""
-    return Step._apply(x)
+    return Step.apply(x)
 
 
 def leaky_relu(x: Any, negative_slope: float = 0.01) -> Tensor:
     """x where x > 0 else negative_slope·x."""
-    return LeakyRelu._apply(x, float(negative_slope))
+    return LeakyRelu.apply(x, float(negative_slope))
 
 
 def elu(x: Any, alpha: float = 1.0) -> Tensor:
     """x where x > 0 else α(eˣ - 1)."""
-    return Elu._apply(x, float(alpha), 1.0)
+    return Elu.apply(x, float(alpha), 1.0)
 
 
 def selu(x: Any) -> Tensor:
     """λ·elu(x, α) with λ ≈ 1.0507 and α ≈ 1.6733 (self-normalising constants)."""
-    return Elu._apply(x, SELU_ALPHA, SELU_SCALE)
+    return Elu.apply(x, SELU_ALPHA, SELU_SCALE)
 
 
 def gelu(x: Any, approximate: str = "none") -> Tensor:
     """x Φ(x) with Φ the standard normal CDF; approximate='tanh' uses
     ½x(1 + tanh(√(2/π)(x + 0.044715x³)))."""
     if approximate == "none":
-        return Gelu._apply(x)
+        return Gelu.apply(x)
     if approximate == "tanh":
-        return GeluTanh._apply(x)
+        return GeluTanh.apply(x)
     raise ValueError(f"gelu: approximate must be 'none' or 'tanh'; got {approximate!r}")
 
 
 def silu(x: Any) -> Tensor:
     """x σ(x) (also called swish)."""
-    return Silu._apply(x)
+    return Silu.apply(x)
 
 
 swish = silu
@@ -215,14 +183,14 @@ swish = silu
 
 def mish(x: Any) -> Tensor:
     """x tanh(ln(1 + eˣ))."""
-    return Mish._apply(x)
+    return Mish.apply(x)
 
 
 def softplus(x: Any, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
     """ln(1 + e^(βx))/β, and x itself where βx > threshold (as PyTorch)."""
     if beta == 0:
         raise ValueError("softplus: beta must be non-zero (it divides the result)")
-    return Softplus._apply(x, float(beta), float(threshold))
+    return Softplus.apply(x, float(beta), float(threshold))
 
 
 def identity(x: Any) -> Any:

@@ -18,9 +18,6 @@ class AffineOp(Op):
     """y = x @ Wₓ + b with Wₓ = W (Dense, W of shape (in, out)) or Wᵀ (Linear, (out, in));
     dx = g @ Wₓᵀ, dWₓ = xᵀ @ g (transposed back to W's layout), db = Σ g over the batch axes"""
 
-    __slots__ = ()
-
-    @staticmethod
     def forward(ctx: Any, x: Any, w: Any, b: Any, transposed: bool) -> Any:
         ctx.saved = (x, w, transposed)  # w itself, not a view: create_graph maps it back
         try:
@@ -34,7 +31,6 @@ class AffineOp(Op):
                 y = y + b
         return y
 
-    @staticmethod
     def backward(ctx: Any, g: Any) -> tuple:
         x, w, transposed = ctx.saved
         px, pw, pb = ctx.parents[:3]
@@ -76,7 +72,7 @@ def _affine(x: Any, weight: Any, bias: Any, transposed: bool, who: str) -> Tenso
             f"{who}: bias of shape {np.shape(bias)} does not match a weight of shape "
             f"{w.shape} {_layout(transposed)}; it needs shape ({n_out},)"
         )
-    return AffineOp._apply(x, weight, bias, transposed)
+    return AffineOp.apply(x, weight, bias, transposed)
 
 
 def dense(x: Any, weight: Any, bias: Any = None) -> Tensor:

@@ -64,9 +64,6 @@ class CrossEntropyIndex(Op):
     """Rows x (M, C), class indices t: ℓᵢ = aᵢ(lseᵢ - x[i, tᵢ]) + bᵢ(W·lseᵢ - Σ_c w_c x_ic);
     dx = gᵢ((aᵢ + bᵢW) pᵢ - bᵢw - aᵢ·e_tᵢ), p = softmax(x), lse = ln Σ_c eˣ, W = Σ_c w_c"""
 
-    __slots__ = ()
-
-    @staticmethod
     def forward(ctx: Any, x: Any, t: Any, a: Any, b: Any, w: Any, wsum: float,
                 denom: Any) -> Any:
         # a None: every row counts once (no weights, none ignored, no smoothing); b None: no
@@ -86,7 +83,6 @@ class CrossEntropyIndex(Op):
         ctx.saved = (x, t, e, s, a, b, w, wsum, denom)
         return _reduced(loss, denom, x.dtype)
 
-    @staticmethod
     def backward(ctx: Any, g: Any) -> tuple:
         x, t, e, s, a, b, w, wsum, denom = ctx.saved
         gi = _scaled_grad(g, denom)
@@ -110,9 +106,6 @@ class CrossEntropyProb(Op):
     """Rows x (M, C), class probabilities t: ℓᵢ = -Σ_c qᵢc log pᵢc, q = w((1-ε)t + ε/C);
     dx = gᵢ(Σ_c qᵢc · pᵢ - qᵢ), dt = -gᵢ(1-ε) w log pᵢ"""
 
-    __slots__ = ()
-
-    @staticmethod
     def forward(ctx: Any, x: Any, t: Any, w: Any, eps: float, denom: Any) -> Any:
         m = row_max(x)
         z = x - m
@@ -122,7 +115,6 @@ class CrossEntropyProb(Op):
         ctx.saved = (x, t, w, eps, denom, m + lse)
         return _reduced(loss, denom, x.dtype)
 
-    @staticmethod
     def backward(ctx: Any, g: Any) -> tuple:
         x, t, w, eps, denom, shift = ctx.saved
         gi = _scaled_grad(g, denom).reshape(-1, 1)
@@ -173,7 +165,7 @@ def cross_entropy(
         if t.dtype != x.dtype:
             t = t.astype(x.dtype)
         denom = None if reduction == "none" else (rows.shape[0] if reduction == "mean" else 1)
-        loss = CrossEntropyProb._apply(rows, as_rows(t), w, eps, denom)
+        loss = CrossEntropyProb.apply(rows, as_rows(t), w, eps, denom)
     else:
         t, valid = class_indices(name, shape, tdata, ignore_index)
         counted = index_weights(t, valid, w, x.dtype)
@@ -189,7 +181,7 @@ def cross_entropy(
             denom = 1
         elif reduction == "mean":
             denom = t.shape[0] if counted is None else float(counted.sum())
-        loss = CrossEntropyIndex._apply(rows, t, a, b, w, wsum, denom)
+        loss = CrossEntropyIndex.apply(rows, t, a, b, w, wsum, denom)
     return loss.reshape(batch_shape(shape)) if reduction == "none" else loss
 
 

@@ -29,16 +29,12 @@ _BCE_EPS = 1e-12  # and floors x(1 - x) in the gradient
 class Huber(Op):
     """d = x - t: ℓ = ½d² where |d| < δ else δ(|d| - ½δ); dx = g clip(d, -δ, δ), dt = -dx"""
 
-    __slots__ = ()
-
-    @staticmethod
     def forward(ctx: Any, x: Any, t: Any, delta: float) -> Any:
         ctx.saved = (x, t, delta)
         d = x - t
         ad = np.abs(d)
         return np.where(ad < delta, 0.5 * (d * d), delta * (ad - 0.5 * delta))
 
-    @staticmethod
     def backward(ctx: Any, g: Any) -> tuple:
         x, t, delta = ctx.saved
         gd = g * np.clip(x - t, -delta, delta)
@@ -49,16 +45,12 @@ class BinaryCrossEntropy(Op):
     """ℓ = -w(t ln x + (1 - t) ln(1 - x)), logs floored at -100;
     dx = g w (x - t) / max(x(1 - x), 1e-12), dt = g w (ln(1 - x) - ln x)"""
 
-    __slots__ = ()
-
-    @staticmethod
     def forward(ctx: Any, x: Any, t: Any, w: Any) -> Any:
         ctx.saved = (x, t, w)
         log_x, log_1mx = _bce_logs(x)
         loss = -(t * log_x + (1 - t) * log_1mx)
         return loss if w is None else loss * w
 
-    @staticmethod
     def backward(ctx: Any, g: Any) -> tuple:
         x, t, w = ctx.saved
         gw = g if w is None else g * w
@@ -80,16 +72,12 @@ class BinaryCrossEntropyWithLogits(Op):
     """ℓ = w((1 - t)x + l·softplus(-x)), l = 1 + (p - 1)t (p = pos_weight);
     dx = g w (l σ(x) - p t), dt = g w ((p - 1) softplus(-x) - x)"""
 
-    __slots__ = ()
-
-    @staticmethod
     def forward(ctx: Any, x: Any, t: Any, w: Any, pw: Any) -> Any:
         ctx.saved = (x, t, w, pw)
         sp = softplus_any(-x)  # ln(1 + e⁻ˣ) without overflow at x = -1000
         loss = (1 - t) * x + (sp if pw is None else (1 + (pw - 1) * t) * sp)
         return loss if w is None else loss * w
 
-    @staticmethod
     def backward(ctx: Any, g: Any) -> tuple:
         x, t, w, pw = ctx.saved
         gw = g if w is None else g * w
@@ -126,7 +114,7 @@ def huber_loss(input: Any, target: Any, reduction: str = "mean", delta: float = 
         raise ValueError(f"huber_loss: delta must be positive; got {delta}")
     warn_if_broadcast("huber_loss", input, target)
     x = as_tensor(input)
-    return reduce(Huber._apply(x, like_input(target, x), float(delta)), reduction)
+    return reduce(Huber.apply(x, like_input(target, x), float(delta)), reduction)
 
 
 def smooth_l1_loss(input: Any, target: Any, reduction: str = "mean", beta: float = 1.0
@@ -140,7 +128,7 @@ def smooth_l1_loss(input: Any, target: Any, reduction: str = "mean", beta: float
     t = like_input(target, x)
     if beta == 0:
         return reduce(autograd.abs(x - t), reduction)
-    return reduce(Huber._apply(x, t, float(beta)) * (1.0 / beta), reduction)
+    return reduce(Huber.apply(x, t, float(beta)) * (1.0 / beta), reduction)
 
 
 def _bce_weight(name: str, weight: Any, x: Tensor, what: str = "weight") -> np.ndarray | None:
@@ -168,7 +156,7 @@ def binary_cross_entropy(input: Any, target: Any, weight: Any = None, reduction:
             "binary_cross_entropy_with_logits (or apply sigmoid first)"
         )
     w = _bce_weight(name, weight, x)
-    return reduce(BinaryCrossEntropy._apply(x, like_input(target, x), w), reduction)
+    return reduce(BinaryCrossEntropy.apply(x, like_input(target, x), w), reduction)
 
 
 def binary_cross_entropy_with_logits(
@@ -183,7 +171,7 @@ def binary_cross_entropy_with_logits(
     x = as_tensor(input)
     w = _bce_weight(name, weight, x)
     pw = _bce_weight(name, pos_weight, x, "pos_weight")
-    loss = BinaryCrossEntropyWithLogits._apply(x, like_input(target, x), w, pw)
+    loss = BinaryCrossEntropyWithLogits.apply(x, like_input(target, x), w, pw)
     return reduce(loss, reduction)
 
 

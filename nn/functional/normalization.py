@@ -28,9 +28,6 @@ class BatchNormOp(Op):
     over every axis but the channels: dx = γ σ⁻¹ (g - mean(g) - xc σ⁻² mean(g xc)),
     dγ = σ⁻¹ Σ g xc, dβ = Σ g"""
 
-    __slots__ = ()
-
-    @staticmethod
     def forward(ctx: Any, x: Any, weight: Any, bias: Any, centred: Any, var: Any, eps: float,
                 axes: tuple) -> Any:
         # The caller computes x - μ_B and σ²_B (kept dims) because it also needs them for the
@@ -45,7 +42,6 @@ class BatchNormOp(Op):
             centred += _channels(bias, x.ndim)
         return centred
 
-    @staticmethod
     def backward(ctx: Any, g: Any) -> tuple:
         x, weight, eps, axes = ctx.saved
         px, pw, pb = ctx.parents[:3]
@@ -121,7 +117,7 @@ def _train(x: Tensor, running_mean: Any, running_var: Any, weight: Any, bias: An
         m = 1.0 / num_batches_tracked if momentum is None else momentum
         _blend(running_mean, mean.reshape(-1), m)
         _blend(running_var, var.reshape(-1) * (n / (n - 1)), m)
-    return BatchNormOp._apply(x, weight, bias, centred, var, eps, axes)
+    return BatchNormOp.apply(x, weight, bias, centred, var, eps, axes)
 
 
 def _evaluate(x: Tensor, running_mean: Any, running_var: Any, weight: Any, bias: Any,

@@ -23,16 +23,12 @@ def _max(x: np.ndarray, axis: int | None) -> np.ndarray:
 class Softmax(Op):
     """yᵢ = e^(xᵢ - m) / Σⱼ e^(xⱼ - m), m = max x; dx = y (g - Σ g y)"""
 
-    __slots__ = ()
-
-    @staticmethod
     def forward(ctx: Any, x: Any, axis: int | None) -> Any:
         e = np.asarray(np.exp(x - _max(x, axis)))
         e /= e.sum(axis=axis, keepdims=True)
         ctx.saved = (e, axis)
         return e
 
-    @staticmethod
     def backward(ctx: Any, g: Any) -> tuple:
         y, axis = ctx.saved
         gy = g * y
@@ -42,16 +38,12 @@ class Softmax(Op):
 class LogSoftmax(Op):
     """yᵢ = xᵢ - m - ln Σⱼ e^(xⱼ - m), m = max x; dx = g - e^y Σ g"""
 
-    __slots__ = ()
-
-    @staticmethod
     def forward(ctx: Any, x: Any, axis: int | None) -> Any:
         z = np.asarray(x - _max(x, axis))
         z -= np.log(np.exp(z).sum(axis=axis, keepdims=True))
         ctx.saved = (z, axis)
         return z
 
-    @staticmethod
     def backward(ctx: Any, g: Any) -> tuple:
         y, axis = ctx.saved
         return g - np.exp(y) * g.sum(axis=axis, keepdims=True), None
@@ -69,9 +61,9 @@ def _axis(x: Any, axis: int, name: str) -> int | None:
 
 def softmax(x: Any, axis: int = -1) -> Tensor:
     """e^x / Σ e^x along `axis` (each slice sums to 1)."""
-    return Softmax._apply(x, _axis(x, axis, "softmax"))
+    return Softmax.apply(x, _axis(x, axis, "softmax"))
 
 
 def log_softmax(x: Any, axis: int = -1) -> Tensor:
     """x - logsumexp(x) along `axis`; more accurate than log(softmax(x))."""
-    return LogSoftmax._apply(x, _axis(x, axis, "log_softmax"))
+    return LogSoftmax.apply(x, _axis(x, axis, "log_softmax"))
