@@ -6,6 +6,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from autograd import Tensor
+from autograd.extend import data_of
 
 
 class IncompatibleKeys(NamedTuple):
@@ -54,7 +55,7 @@ def load_into(slots: dict, state: Any, strict: bool, owner: str) -> Incompatible
         if key not in state:
             continue
         value = state[key]
-        arr = np.asarray(value.data if isinstance(value, Tensor) else value)
+        arr = data_of(value)
         if arr.shape != t.data.shape:
             problems.append(
                 f"size mismatch for {key}: the checkpoint has shape {arr.shape}, the model "

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import math
-from typing import Any, SupportsFloat
+from typing import SupportsFloat
 
 from .optimizer import Optimizer
 from .scheduler import LRScheduler
