@@ -5,7 +5,7 @@ topological order and applies the chain rule.
 """
 from .tensor import Tensor, tensor  # noqa: I001  (tensor first: it binds the ops)
 from .anomaly import detect_anomaly
-from .engine import grad
+from .gradients import grad
 from .factories import (arange, empty, eye, full, ones, ones_like, rand, randn, zeros,
                         zeros_like)
 from .function import Function

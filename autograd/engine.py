@@ -1,16 +1,24 @@
 """The backward walk: reverse topological order by consumer counting, no recursion.
 
-Gradients wait in `pending` only until every consumer of a node has contributed, then are
-popped and handed to its backward; each node's saved arrays are dropped as soon as its backward
-has run (unless `retain_graph`). Broadcasting is undone here, in one place, for every op.
+One walk serves `backward()`, `autograd.grad()` and `create_graph=True`. Gradients wait in
+`pending` only until every consumer of a node has contributed, then are popped and handed to
+its backward; each node's saved arrays are dropped as soon as its backward has run (unless
+`retain_graph`). Broadcasting is undone here, in one place, for every op.
+
+The two paths differ only in the arithmetic the walk calls (`_ARRAYS` and `_TENSORS`): on the
+array path gradients are ndarrays and nothing is recorded; with `create_graph=True` they are
+Tensors, grad mode is on, and every step of the walk records a graph of its own.
 """
 from __future__ import annotations
 
 import gc
-from typing import Any, Sequence
+from contextlib import contextmanager
+from typing import Any, Callable, Iterator, NamedTuple, Sequence
 
 import numpy as np
 
+from .create_graph import tensor_backward
+from .function import _freed_message, checked_backward
 from .grad_mode import STATE
 from .tensor import Tensor, _make
 
@@ -39,17 +47,100 @@ def unbroadcast(grad: Any, shape: tuple[int, ...]) -> Any:
 
 def _checked_unbroadcast(grad: Any, shape: tuple[int, ...], fn: Any) -> Any:
     try:
-        out = unbroadcast(grad, shape)
+        return unbroadcast(grad, shape)
     except ValueError:
-        out = None
-    if out is None:
+        pass
+    raise RuntimeError(
+        f"{fn.name}.backward returned a gradient of shape {grad.shape} for an input of "
+        f"shape {shape}; the shapes cannot be reconciled by undoing broadcasting"
+    )
+
+
+def root_grad(t: Tensor, gradient: Any, create_graph: bool) -> Any:
+    """The seed of a walk from `t`: `gradient` checked (and copied), or 1 for one element."""
+    if gradient is None:
+        if t.data.size != 1:
+            raise RuntimeError(
+                f"backward() on a tensor of shape {t.shape} needs `gradient` (an array of that "
+                "shape); the implicit gradient 1 is only defined for single-element outputs "
+                "(reduce with .sum() or .mean() first)"
+            )
+        g = np.ones_like(t.data)
+    elif isinstance(gradient, Tensor) and create_graph:
+        g = gradient
+    else:
+        if isinstance(gradient, Tensor):
+            gradient = gradient.data
+        g = np.array(gradient, dtype=t.data.dtype)  # a copy: the user's array is never touched
+    if g.shape != t.shape:
+        raise RuntimeError(f"gradient has shape {g.shape} but the tensor has shape {t.shape}")
+    return _make(g, None) if create_graph and not isinstance(g, Tensor) else g
+
+
+def backward(
+    root: Tensor, gradient: Any = None, retain_graph: bool | None = None,
+    create_graph: bool = False,
+) -> None:
+    """Accumulate gradients of `root` into the `.grad` of every leaf that requires grad."""
+    if not root.requires_grad:
         raise RuntimeError(
-            f"{fn.name}.backward returned a gradient of shape {grad.shape} for an input of "
-            f"shape {shape}; the shapes cannot be reconciled by undoing broadcasting"
+            "backward() on a tensor that does not require grad: no input of the ops that made "
+            "it had requires_grad=True (or it was computed under no_grad())"
         )
-    return out
+    g = root_grad(root, gradient, create_graph)
+    if root.grad_fn is None:  # a leaf: its gradient is the seed itself
+        if create_graph:
+            _accumulate_tensor(root, g)
+        else:
+            _accumulate_array(root, g.copy())
+        return
+    run([root], [g], retain_graph, create_graph, None)
 
 
+# -- the arithmetic of each path ----------------------------------------------------------------
+def _accumulate_array(t: Tensor, g: np.ndarray) -> None:
+    if g.dtype != t.data.dtype:
+        g = g.astype(t.data.dtype)
+    if t.grad is None:
+        t.grad = _make(g, None)
+    else:
+        t.grad.data = t.grad.data + g  # out of place: arrays handed out earlier stay intact
+
+
+def _accumulate_tensor(t: Tensor, g: Any) -> None:
+    if not isinstance(g, Tensor):
+        g = _make(g, None)
+    if g.dtype != t.data.dtype:
+        g = g.astype(t.data.dtype)
+    elif t.grad is None:
+        # The leaf must own its gradient, as on the array path: g may be another leaf's
+        # gradient too (a + b), the seed the caller passed, or an array a node of the new
+        # graph saved. `+ 0` copies it and keeps it differentiable.
+        g = g + 0 if g.requires_grad else _make(g.data.copy(), None)
+    t.grad = g if t.grad is None else t.grad + g
+
+
+def _as_tensor(g: Any) -> Tensor:
+    return g if isinstance(g, Tensor) else _make(g, None)
+
+
+class _Path(NamedTuple):
+    """What the walk calls on one path: gradients are instances of `grad_type` (`wrap`
+    makes one), `accumulate(leaf, g)` adds to `.grad`, `backward(fn, g)` runs a node."""
+
+    create_graph: bool
+    grad_type: type
+    wrap: Callable[[Any], Any]
+    accumulate: Callable[[Tensor, Any], None]
+    backward: Callable[[Any, Any], tuple]
+
+
+_ARRAYS = _Path(False, np.ndarray, np.asarray, _accumulate_array, checked_backward)
+# The Tensor path's backward needs the graph's output Tensors: `run` supplies it per walk.
+_TENSORS = _Path(True, Tensor, _as_tensor, _accumulate_tensor, checked_backward)
+
+
+# -- the walk -----------------------------------------------------------------------------------
 def _collect(roots: Sequence[Any]) -> dict:
     """Count, for every node reachable from the roots, how many edges consume its output."""
     deps: dict = {}
@@ -60,11 +151,8 @@ def _collect(roots: Sequence[Any]) -> dict:
             stack.append(fn)
     while stack:
         fn = stack.pop()
-        n = fn._pn
-        parents = (fn._p0, fn._p1) if n == 2 else (fn._p0,) if n == 1 else n
+        parents = fn.parents
         if parents is None:
-            from .function import _freed_message
-
             raise RuntimeError(_freed_message(fn))
         for p in parents:
             if p is not None:
@@ -78,159 +166,40 @@ def _collect(roots: Sequence[Any]) -> dict:
     return deps
 
 
-def _root_grad(t: Tensor, gradient: Any, create_graph: bool) -> Any:
-    if gradient is None:
-        if t.data.size != 1:
-            raise RuntimeError(
-                f"backward() on a tensor of shape {t.shape} needs `gradient` (an array of that "
-                "shape); the implicit gradient 1 is only defined for single-element outputs "
-                "(reduce with .sum() or .mean() first)"
-            )
-        g = np.ones_like(t.data)
-    else:
-        if isinstance(gradient, Tensor):
-            if create_graph:
-                g = gradient
-                if g.shape != t.shape:
-                    raise RuntimeError(
-                        f"gradient has shape {g.shape} but the tensor has shape {t.shape}"
-                    )
-                return g
-            gradient = gradient.data
-        g = np.array(gradient, dtype=t.data.dtype)  # a copy: the user's array is never touched
-        if g.shape != t.shape:
-            raise RuntimeError(
-                f"gradient has shape {g.shape} but the tensor has shape {t.shape}"
-            )
-    return _make(g, None) if create_graph else g
-
-
-def backward(
-    root: Tensor, gradient: Any = None, retain_graph: bool | None = None,
-    create_graph: bool = False,
-) -> None:
-    """Accumulate gradients of `root` into the `.grad` of every leaf that requires grad."""
-    if not root.requires_grad:
-        raise RuntimeError(
-            "backward() on a tensor that does not require grad: no input of the ops that made "
-            "it had requires_grad=True (or it was computed under no_grad())"
-        )
-    g = _root_grad(root, gradient, create_graph)
-    if root.grad_fn is None:  # a leaf: its gradient is the seed itself
-        _accumulate_leaf(root, g if create_graph else g.copy(), create_graph)
-        return
-    run([root], [g], retain_graph, create_graph, None)
-
-
-def grad(
-    outputs: Any, inputs: Any, grad_outputs: Any = None, retain_graph: bool | None = None,
-    create_graph: bool = False, allow_unused: bool = False,
-) -> tuple:
-    """Return d(outputs)/d(inputs) as a tuple of Tensors, without touching any `.grad`."""
-    outs = [outputs] if isinstance(outputs, Tensor) else list(outputs)
-    single = isinstance(inputs, Tensor)
-    ins = [inputs] if single else list(inputs)
-    if grad_outputs is None or isinstance(grad_outputs, (Tensor, np.ndarray)):
-        gos = [grad_outputs] * len(outs) if grad_outputs is None else [grad_outputs]
-    else:
-        gos = list(grad_outputs)
-    if len(gos) != len(outs):
-        raise ValueError(f"grad(): {len(outs)} outputs but {len(gos)} grad_outputs")
-    for i, t in enumerate(ins):
-        if not isinstance(t, Tensor) or not t.requires_grad:
-            raise RuntimeError(f"grad(): input {i} does not require grad")
-    roots, seeds = [], []
-    for o, go in zip(outs, gos):
-        if not o.requires_grad:
-            raise RuntimeError("grad(): an output does not require grad")
-        roots.append(o)
-        seeds.append(_root_grad(o, go, create_graph))
-    # Leaves are captured by identity as their gradients arrive; non-leaves as (input index,
-    # output index) when their node's complete gradient is ready.
-    capture: dict = {}
-    for i, t in enumerate(ins):
-        if t.grad_fn is None:
-            capture.setdefault(id(t), []).append(i)
-        else:
-            oidx = t._oidx if t.grad_fn._nout != 1 else None
-            capture.setdefault(t.grad_fn, []).append((i, oidx))
-    results: list = [None] * len(ins)
-    # A leaf that is itself an output gets its seed directly.
-    for o, s in zip(roots, seeds):
-        if o.grad_fn is None and id(o) in capture:
-            for i in capture[id(o)]:
-                results[i] = s if results[i] is None else results[i] + s
-    nonleaf = [(o, s) for o, s in zip(roots, seeds) if o.grad_fn is not None]
-    if nonleaf:
-        run([o for o, _ in nonleaf], [s for _, s in nonleaf], retain_graph, create_graph,
-            (capture, results))
-    out = []
-    for i, r in enumerate(results):
-        if r is None:
-            if not allow_unused:
-                raise RuntimeError(
-                    f"grad(): input {i} (shape {ins[i].shape}) was not used to compute the "
-                    "outputs; pass allow_unused=True to get None for it"
-                )
-            out.append(None)
-        else:
-            if r.dtype != ins[i].dtype:
-                r = r.astype(ins[i].dtype)
-            out.append(r if isinstance(r, Tensor) else _make(r, None))
-    return tuple(out)
-
-
-def _accumulate_leaf(t: Tensor, g: Any, create_graph: bool) -> None:
-    if create_graph:
-        if not isinstance(g, Tensor):
-            g = _make(g, None)
-        if g.dtype != t.data.dtype:
-            g = g.astype(t.data.dtype)
-        elif t.grad is None:
-            # The leaf must own its gradient, as on the fast path: g may be another leaf's
-            # gradient too (a + b), the seed the caller passed, or an array a node of the new
-            # graph saved. `+ 0` copies it and keeps it differentiable.
-            g = g + 0 if g.requires_grad else _make(g.data.copy(), None)
-        t.grad = g if t.grad is None else t.grad + g
-        return
-    if g.dtype != t.data.dtype:
-        g = g.astype(t.data.dtype)
-    if t.grad is None:
-        t.grad = _make(g, None)
-    else:
-        t.grad.data = t.grad.data + g  # out of place: arrays handed out earlier stay intact
+@contextmanager
+def _walking(create_graph: bool) -> Iterator[None]:
+    """Grad mode on only to record the new graph; the cyclic collector paused, as the walk
+    frees nodes as it goes and creates no cycles (it would rescan the shrinking graph)."""
+    prev = STATE.enabled
+    STATE.enabled = create_graph
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            yield
+    finally:
+        STATE.enabled = prev
+        if collecting:
+            gc.enable()
 
 
 def run(
-    roots: list, seeds: list, retain_graph: bool | None, create_graph: bool,
-    capture: Any,
+    roots: list, seeds: list, retain_graph: bool | None, create_graph: bool, capture: Any,
 ) -> None:
-    """Walk the graph behind `roots` once, seeding each with its gradient."""
+    """Walk the graph behind `roots` once, seeding each with its gradient; `capture` (a
+    GradCapture, for grad()) takes the inputs' gradients instead of `.grad`."""
     if retain_graph is None:
         retain_graph = create_graph
     deps = _collect([r.grad_fn for r in roots])
     pending: dict = {}
     for r, s in zip(roots, seeds):
         _add_pending(pending, r.grad_fn, r, s)
-    ready = [f for f in pending if deps[f] == 0]
+    stack = [(f, pending.pop(f)) for f in list(pending) if deps[f] == 0]
+    path = _TENSORS if create_graph else _ARRAYS
     if create_graph:
-        from .create_graph import run_differentiable
-
-        run_differentiable(ready, deps, pending, roots, retain_graph, capture)
-        return
-    prev = STATE.enabled
-    STATE.enabled = False
-    # The walk frees nodes as it goes and creates no cycles: pausing the cyclic collector
-    # spares it from scanning the whole graph again and again while it shrinks.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-            _run_fast(ready, deps, pending, retain_graph, capture)
-    finally:
-        STATE.enabled = prev
-        if collecting:
-            gc.enable()
+        path = path._replace(backward=tensor_backward(deps, roots))
+    with _walking(create_graph):
+        _walk(stack, deps, pending, retain_graph, capture, path)
 
 
 def _add_pending(pending: dict, f: Any, t: Tensor, g: Any) -> None:
@@ -245,63 +214,36 @@ def _add_pending(pending: dict, f: Any, t: Tensor, g: Any) -> None:
         slots[i] = g if slots[i] is None else slots[i] + g
 
 
-def _call_backward(fn: Any, g: Any) -> tuple:
-    if fn._nout == 1:
-        grads = fn.backward(fn, g)
-    else:
-        grads = fn.backward(fn, *g)
-    if type(grads) is not tuple:
-        grads = (grads,)
-    if len(grads) != len(fn.parents):
-        raise RuntimeError(
-            f"{fn.name}.backward returned {len(grads)} gradients for {len(fn.parents)} inputs"
-        )
-    if STATE.anomaly:
-        from .function import _check_finite
-
-        _check_finite(fn.name, "backward", grads, [p for p in fn.parents if p is not None])
-    return grads
-
-
-def _run_fast(ready: list, deps: dict, pending: dict, retain_graph: bool, capture: Any) -> None:
-    # `ready` holds (node, gradient) pairs whose every consumer has contributed. A node with a
+def _walk(stack: list, deps: dict, pending: dict, retain_graph: bool, capture: Any,
+          path: _Path) -> None:
+    # `stack` holds (node, gradient) pairs whose every consumer has contributed. A node with a
     # single consumer (most of them) never enters `pending`: its gradient goes straight on.
-    stack = [(f, pending.pop(f)) for f in ready]
-    anomaly = STATE.anomaly
+    direct = not path.create_graph and not STATE.anomaly
+    grad_type, wrap, backward = path.grad_type, path.wrap, path.backward
     while stack:
         fn, g = stack.pop()
         if fn._nout != 1:
             g = _fill_missing(fn, g)
-        if fn._retained is not None or (capture is not None and fn in capture[0]):
-            hand_out(fn, g, capture, False)
-        if fn._nout == 1 and fn._builtin:
-            grads = fn.backward(fn, g)
-            if anomaly:
-                from .function import _check_finite
-
-                _check_finite(fn.name, "backward", grads,
-                              [p for p in fn.parents if p is not None])
+        if fn._retained is not None or (capture is not None and fn in capture.nodes):
+            hand_out(fn, g, capture, path.create_graph)
+        if direct and fn._nout == 1 and fn._builtin:
+            grads = fn.backward(fn, g)  # the common case, with no call in between
         else:
-            grads = _call_backward(fn, g)
-        n = fn._pn
+            grads = backward(fn, g)
+        n = fn._pn  # the parents, decoded inline as in Function.parents (a hot loop)
         parents = (fn._p0, fn._p1) if n == 2 else (fn._p0,) if n == 1 else n
         if not retain_graph:
             fn._p0 = fn._p1 = fn._pn = fn.saved = None
         for p, gi in zip(parents, grads):
             if p is None or gi is None:
                 continue
-            if type(gi) is not np.ndarray:
-                gi = np.asarray(gi)
+            if type(gi) is not grad_type:
+                gi = wrap(gi)
             if gi.shape != p.data.shape:
                 gi = _checked_unbroadcast(gi, p.data.shape, fn)
             f = p.grad_fn
             if f is None:
-                if capture is not None:
-                    capture_leaf(capture, p, gi, copy=True)
-                    continue
-                if p.grad is None and (gi is g or gi.base is not None or not fn._builtin):
-                    gi = gi.copy()  # the leaf must own its gradient: it may be changed in place
-                _accumulate_leaf(p, gi, False)
+                _to_leaf(p, gi, g, fn, capture, path)
                 continue
             d = deps[f] - 1
             if f._nout != 1:
@@ -319,18 +261,21 @@ def _run_fast(ready: list, deps: dict, pending: dict, retain_graph: bool, captur
                 pending[f] = gi if old is None else old + gi
 
 
+def _to_leaf(p: Tensor, gi: Any, g: Any, fn: Any, capture: Any, path: _Path) -> None:
+    """A leaf's share of the gradient: to grad()'s results, or added to its `.grad`."""
+    if capture is not None:
+        capture.add_leaf(p, gi)
+    elif path.create_graph:
+        path.accumulate(p, gi)
+    else:
+        if p.grad is None and (gi is g or gi.base is not None or not fn._builtin):
+            gi = gi.copy()  # the leaf must own its gradient: it may be changed in place
+        path.accumulate(p, gi)
+
+
 def _fill_missing(fn: Any, g: Any) -> Any:
     """For multi-output nodes, outputs that got no gradient get zeros."""
-    if fn._nout == 1:
-        return g
     return [np.zeros(s, d) if x is None else x for x, (s, d) in zip(g, fn._ometa)]
-
-
-def capture_leaf(capture: Any, leaf: Tensor, g: Any, copy: bool) -> None:
-    """Add a leaf's gradient to what grad() returns for it (when grad() asked for it)."""
-    for i in capture[0].get(id(leaf), ()):
-        old = capture[1][i]
-        capture[1][i] = (g.copy() if copy else g) if old is None else old + g
 
 
 def hand_out(fn: Any, g: Any, capture: Any, create_graph: bool) -> None:
@@ -347,6 +292,4 @@ def hand_out(fn: Any, g: Any, capture: Any, create_graph: bool) -> None:
             gi = _make(gi, None)
         t.grad = gi if t.grad is None else t.grad + gi
     if capture is not None:
-        for i, oidx in capture[0].get(fn, ()):
-            gi = g if oidx is None else g[oidx]
-            capture[1][i] = gi if create_graph else np.array(gi)
+        capture.add_node(fn, g)

@@ -244,6 +244,20 @@ class Op(Function):
     _builtin = True
 
 
+def checked_backward(fn: Any, g: Any) -> tuple:
+    """Call node `fn`'s backward with its output gradient(s) `g`; check what it returned."""
+    grads = fn.backward(fn, g) if fn._nout == 1 else fn.backward(fn, *g)
+    if type(grads) is not tuple:
+        grads = (grads,)
+    if len(grads) != len(fn.parents):
+        raise RuntimeError(
+            f"{fn.name}.backward returned {len(grads)} gradients for {len(fn.parents)} inputs"
+        )
+    if STATE.anomaly:
+        _check_finite(fn.name, "backward", grads, [p for p in fn.parents if p is not None])
+    return grads
+
+
 def _freed_message(fn: Function) -> str:
     return (
         f"Trying to backward through the graph a second time: {fn.name} already released "

@@ -5,7 +5,7 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 
-from .engine import grad
+from .gradients import grad
 from .grad_mode import no_grad
 from .tensor import Tensor
 
