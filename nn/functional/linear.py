@@ -59,6 +59,10 @@ def _mismatch(x_shape: tuple, w_shape: tuple, transposed: bool) -> str:
 def _affine(x: Any, weight: Any, bias: Any, transposed: bool, who: str) -> Tensor:
     """Check the weight, bias and input rank (naming `who`), then apply the fused op, which
     names the layer when the input's features do not fit."""
+    if not isinstance(x, (Tensor, np.ndarray)):
+        x = Tensor(x)  # lists and numbers follow Tensor's dtype policy
+    if not isinstance(weight, (Tensor, np.ndarray)):
+        weight = Tensor(weight)
     w = data_of(weight)
     if w.ndim != 2:
         raise ValueError(f"{who}: weight must be 2-D {_layout(transposed)}, got shape {w.shape}")

@@ -196,6 +196,19 @@ def test_errors_name_the_layer_and_shapes():
         nn.Linear(2, 2.5)
 
 
+@pytest.mark.parametrize("fn, weight", [(F.linear, [[1.0, 2.0, 3.0], [0.5, 0.0, -1.0]]),
+                                        (F.dense, [[1.0, 0.5], [2.0, 0.0], [3.0, -1.0]])])
+def test_lists_as_input_or_weight(fn, weight):
+    x = [[1.0, -2.0, 0.5]]
+    want = np.array(x) @ np.array([[1.0, 0.5], [2.0, 0.0], [3.0, -1.0]])
+    wt = Tensor(np.array(weight), requires_grad=True)
+    y = fn(x, wt)
+    np.testing.assert_allclose(y.data, want, rtol=1e-6)
+    y.sum().backward()
+    assert wt.grad.shape == wt.shape
+    np.testing.assert_allclose(fn(Tensor(np.array(x)), weight).data, want, rtol=1e-6)
+
+
 def test_a_dense_state_dict_does_not_load_into_linear_silently():
     dense, linear = nn.Dense(4, 3), nn.Linear(4, 3)
     with pytest.raises(RuntimeError, match=r"size mismatch for weight.*\(4, 3\).*\(3, 4\)"):
