@@ -13,7 +13,7 @@ import autograd
 import nn
 import nn.functional as F
 from autograd import Tensor
-from autograd.testing import arrays
+from autograd.testing import arrays, float_dtypes
 
 from _helpers import LAYOUTS, in_layout
 
@@ -131,6 +131,28 @@ def test_functional_linear_matches_numpy_and_pytorch(batch, n_in, n_out, with_bi
     ty.backward(torch.from_numpy(g))
     np.testing.assert_allclose(y.data, ty.detach().numpy(), rtol=1e-12, atol=1e-12)
     np.testing.assert_allclose(wt.grad.data, tw.grad.numpy(), rtol=1e-10, atol=1e-10)
+
+
+@given(float_dtypes(), st.tuples(st.integers(1, 3), st.integers(1, 4)), st.integers(1, 5),
+       st.integers(1, 5), st.data())
+def test_linear_and_dense_keep_the_dtype_and_agree_with_each_other(dtype, batch, n_in, n_out,
+                                                                   data):
+    """Linear on W and Dense on Wᵀ are the same map, in float32 and float64."""
+    x = data.draw(arrays(batch + (n_in,), dtype, -3, 3))
+    w = data.draw(arrays((n_out, n_in), dtype, -3, 3))
+    b = data.draw(arrays((n_out,), dtype, -3, 3))
+    grads = []
+    for fn, weight in ((F.linear, w), (F.dense, np.ascontiguousarray(w.T))):
+        xt, wt = Tensor(x, requires_grad=True), Tensor(weight, requires_grad=True)
+        y = fn(xt, wt, Tensor(b))
+        assert y.dtype == dtype and y.shape == batch + (n_out,)
+        (y * y).sum().backward()
+        assert xt.grad.dtype == dtype and wt.grad.dtype == dtype
+        grads.append((y.data, xt.grad.data, wt.grad.data))
+    tol = 1e-5 if dtype == np.float32 else 1e-12
+    np.testing.assert_allclose(grads[0][0], grads[1][0], rtol=tol, atol=tol)
+    np.testing.assert_allclose(grads[0][1], grads[1][1], rtol=tol, atol=tol * 10)
+    np.testing.assert_allclose(grads[0][2], grads[1][2].T, rtol=tol, atol=tol * 10)
 
 
 @pytest.mark.parametrize("shape", [(4, 5), (2, 3, 5), (5,)])
