@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 
 from autograd import Tensor
-from autograd.extend import Op, data_of
+from autograd.extend import Op
 
 __all__ = ["dense", "linear"]
 
@@ -59,23 +59,26 @@ def _mismatch(x_shape: tuple, w_shape: tuple, transposed: bool) -> str:
 def _affine(x: Any, weight: Any, bias: Any, transposed: bool, who: str) -> Tensor:
     """Check the weight, bias and input rank (naming `who`), then apply the fused op, which
     names the layer when the input's features do not fit."""
+    # Tensor and ndarray share .ndim and .shape; layers call this on every forward, so the
+    # checks stay cheap.
     if not isinstance(x, (Tensor, np.ndarray)):
         x = Tensor(x)  # lists and numbers follow Tensor's dtype policy
     if not isinstance(weight, (Tensor, np.ndarray)):
         weight = Tensor(weight)
-    w = data_of(weight)
-    if w.ndim != 2:
-        raise ValueError(f"{who}: weight must be 2-D {_layout(transposed)}, got shape {w.shape}")
-    if np.ndim(data_of(x)) == 0:
+    w_shape = weight.shape
+    if len(w_shape) != 2:
+        raise ValueError(f"{who}: weight must be 2-D {_layout(transposed)}, got shape {w_shape}")
+    if x.ndim == 0:
         raise ValueError(f"{who}: the input must have at least one axis (the features)")
-    n_out = w.shape[0] if transposed else w.shape[1]
-    if bias is not None and not isinstance(bias, (Tensor, np.ndarray)):
-        bias = np.asarray(bias, dtype=w.dtype)  # Python numbers take the weight's dtype
-    if bias is not None and np.shape(bias) not in ((), (n_out,)):
-        raise ValueError(
-            f"{who}: bias of shape {np.shape(bias)} does not match a weight of shape "
-            f"{w.shape} {_layout(transposed)}; it needs shape ({n_out},)"
-        )
+    if bias is not None:
+        if not isinstance(bias, (Tensor, np.ndarray)):
+            bias = np.asarray(bias, dtype=weight.dtype)  # Python numbers take the weight's dtype
+        n_out = w_shape[0] if transposed else w_shape[1]
+        if bias.shape != (n_out,) and bias.shape != ():
+            raise ValueError(
+                f"{who}: bias of shape {bias.shape} does not match a weight of shape "
+                f"{w_shape} {_layout(transposed)}; it needs shape ({n_out},)"
+            )
     return AffineOp.apply(x, weight, bias, transposed)
 
 
