@@ -8,6 +8,12 @@ import numpy as np
 from ..function import Op
 from ..tensor import Tensor, _make
 
+# The public ops of this family (autograd and Tensor export them from here).
+__all__ = [
+    "add", "sub", "mul", "div", "pow", "neg", "maximum", "minimum", "where", "less",
+    "less_equal", "greater", "greater_equal", "equal", "not_equal",
+]
+
 
 class Add(Op):
     """a + b; da = g, db = g"""

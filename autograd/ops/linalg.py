@@ -8,6 +8,11 @@ import numpy as np
 from ..function import Op
 from ..tensor import Tensor
 
+# The public ops of this family (autograd and Tensor export them from here).
+__all__ = [
+    "matmul", "dot",
+]
+
 
 class MatMul(Op):
     """y = a @ b; da = g @ bᵀ, db = aᵀ @ g (1-D operands promoted, batch axes summed)"""

@@ -10,6 +10,11 @@ from ..function import Op
 from ..tensor import Tensor, _make
 from ._util import kept_shape, normalize_axis, reduced_count
 
+# The public ops of this family (autograd and Tensor export them from here).
+__all__ = [
+    "sum", "mean", "var", "std", "max", "min", "logsumexp", "argmax", "argmin",
+]
+
 
 def _expand(g: Any, kshape: tuple, shape: tuple) -> Any:
     return np.broadcast_to(g.reshape(kshape), shape)

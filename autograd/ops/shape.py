@@ -9,6 +9,12 @@ from ..function import Op
 from ..tensor import Tensor, shape_tuple
 from ._util import is_basic_index, normalize_axis
 
+# The public ops of this family (autograd and Tensor export them from here).
+__all__ = [
+    "reshape", "transpose", "swapaxes", "squeeze", "expand_dims", "broadcast_to", "flatten",
+    "concatenate", "stack", "split",
+]
+
 
 class Reshape(Op):
     """y = x viewed with a new shape; dx = g reshaped back"""

@@ -10,6 +10,12 @@ from ..function import Op
 from ..tensor import Tensor
 from ._erf import erf as erf_array
 
+# The public ops of this family (autograd and Tensor export them from here).
+__all__ = [
+    "exp", "log", "sqrt", "abs", "sin", "cos", "tanh", "sigmoid", "relu", "erf", "log1p",
+    "expm1", "clip", "astype",
+]
+
 
 class Exp(Op):
     """y = eˣ; dx = g y"""
