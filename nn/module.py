@@ -219,6 +219,21 @@ class Module:
             p.requires_grad_(requires_grad)
         return self
 
+    def to(self, *args: Any, **kwargs: Any) -> Module:
+        """Cast floating-point parameters and buffers to a dtype in place (same Parameter
+        objects); accepts PyTorch's spellings, and only the "cpu" device. Returns self."""
+        from ._convert import module_to
+
+        return module_to(self, *args, **kwargs)
+
+    def float(self) -> Module:
+        """`to(np.float32)`."""
+        return self.to(np.float32)
+
+    def double(self) -> Module:
+        """`to(np.float64)`."""
+        return self.to(np.float64)
+
     # -- state -----------------------------------------------------------------------------------
     def state_dict(self) -> OrderedDict:
         """Copies of every parameter and persistent buffer, keyed by qualified name."""

@@ -4,6 +4,10 @@ to).
 Names follow torch.nn.functional; axes follow NumPy (`axis=`). Every loss takes the prediction
 first, `loss(input, target)`, and `reduction="mean" | "sum" | "none"`.
 """
+from .conv import conv2d
+from .embedding import dropout2d, embedding
+from .normalization import layer_norm
+from .pooling import avg_pool2d, max_pool2d
 from .activations import (elu, gelu, identity, leaky_relu, mish, relu, selu, sigmoid, silu,
                           softplus, step, swish, tanh)
 from .dropout import dropout
@@ -25,4 +29,5 @@ __all__ = [
     "binary_cross_entropy", "binary_cross_entropy_with_logits", "multi_margin_loss", "kl_div",
     "poisson_nll_loss", "cosine_embedding_loss", "hinge_loss", "squared_hinge_loss",
     "categorical_hinge_loss", "log_cosh_loss", "mape_loss", "msle_loss",
+    "conv2d", "max_pool2d", "avg_pool2d", "layer_norm", "embedding", "dropout2d",
 ]

@@ -23,7 +23,7 @@ def test_the_scripts_are_all_covered():
     """A new script must get a check below (and a line in the README)."""
     assert SCRIPTS == sorted([
         "activation_histograms.py", "babysitting.py", "backprop_graph.py",
-        "batchnorm_effect.py", "compare_inits.py", "compare_optimizers.py", "gates.py",
+        "batchnorm_effect.py", "cnn.py", "compare_inits.py", "compare_optimizers.py", "gates.py",
         "hyperparameter_search.py", "lr_schedules.py", "mnist.py", "optimizer_paths.py",
         "overfitting.py", "second_order.py", "train.py"])
 
