@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 
 from .function import Op
+from .grad_mode import tracing
 from .ops._erf import erf as erf_array
 from .ops._util import normalize_axis
 from .ops.shape import scatter_add
@@ -19,7 +20,7 @@ from .tensor import Tensor
 
 __all__ = [
     "Op", "data_of", "erf_array", "sigmoid_array", "normalize_axis", "scatter_add",
-    "default_generator",
+    "default_generator", "tracing",
 ]
 
 

@@ -8,6 +8,7 @@ from .container import ModuleList, Sequential
 from .conv import Conv2d
 from .dropout import Dropout
 from .embedding import Embedding
+from .export import ExportError, export_onnx
 from .layers import Dense, DropConnect, Linear, Maxout
 from .loss import *  # noqa: F401,F403
 from .loss import __all__ as _losses
@@ -23,5 +24,5 @@ __all__ = [
     "Maxout", "BatchNorm1d", "BatchNorm2d", "Dropout", "save", "load", "CheckpointError",
     "init", "utils", "data", "functional", *_activations, *_losses,
     "ModuleDict", "Conv2d", "MaxPool2d", "AvgPool2d", "LayerNorm", "Embedding", "Flatten",
-    "Unflatten", "Dropout2d",
+    "Unflatten", "Dropout2d", "export_onnx", "ExportError",
 ]
