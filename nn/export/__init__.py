@@ -17,7 +17,8 @@ import numpy as np
 from autograd import Tensor, no_grad
 from autograd.extend import tracing
 
-from ._graph import ExportError, Graph
+from ..batchnorm import _BatchNorm
+from ._graph import BatchNormModule, ExportError, Graph
 from ._verify import verify_export
 
 __all__ = ["export_onnx", "ExportError"]
@@ -54,27 +55,51 @@ def _handlers() -> dict:
     return {**core, **index, **layers}
 
 
-def _where(modules: dict) -> str:
-    """The innermost module of the model on the call stack, as "module 'name' (Class)"."""
+def _innermost(modules: dict) -> Any:
+    """The innermost module of the model on the call stack (None outside them all)."""
     frame = sys._getframe(2)
     while frame is not None:
-        name = modules.get(id(frame.f_locals.get("self")))
-        if name is not None:
-            return name
+        module = frame.f_locals.get("self")
+        if id(module) in modules:
+            return module
         frame = frame.f_back
-    return "the model's forward"
+    return None
+
+
+def _describe(modules: dict, module: Any) -> str:
+    if module is None:
+        return "the model's forward"
+    return f"module '{modules[id(module)] or '(root)'}' ({type(module).__name__})"
+
+
+def _whole_batchnorms(model: Any) -> list:
+    """BatchNorm modules that run on their running statistics: one ONNX node each."""
+    return [m for m in model.modules() if isinstance(m, _BatchNorm)
+            and m.track_running_stats and m.running_mean is not None]
 
 
 def _trace(model: Any, x: Tensor) -> tuple[list, Any]:
-    modules = {id(m): f"module '{n or '(root)'}' ({type(m).__name__})"
-               for n, m in model.named_modules()}
+    modules = {id(m): n for n, m in model.named_modules()}
+    whole = _whole_batchnorms(model)
+    skip = {id(m) for m in whole}
     calls: list = []
 
     def record(node: Any, args: tuple, kwargs: dict, result: Any) -> None:
-        calls.append(Call(node, args, kwargs, result, _where(modules)))
+        module = _innermost(modules)
+        if id(module) not in skip:
+            calls.append(Call(node, args, kwargs, result, _describe(modules, module)))
 
-    with no_grad(), tracing(record):
-        out = model(x)
+    def record_module(module: Any, inputs: tuple, output: Any) -> None:
+        calls.append(Call(BatchNormModule(), (inputs[0], module), {}, output,
+                          _describe(modules, module)))
+
+    handles = [m.register_forward_hook(record_module) for m in whole]
+    try:
+        with no_grad(), tracing(record):
+            out = model(x)
+    finally:
+        for h in handles:
+            h.remove()
     return calls, out
 
 

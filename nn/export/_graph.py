@@ -19,6 +19,11 @@ class ExportError(RuntimeError):
     example's batch size. The message names the op and where it ran."""
 
 
+class BatchNormModule:
+    """The node of a whole BatchNorm module in eval mode (one BatchNormalization node in
+    place of the elementwise ops its forward ran)."""
+
+
 class Value(NamedTuple):
     """A traced value: its ONNX name, the example's shape and dtype, and the batch axis."""
 

@@ -15,7 +15,7 @@ from ..functional.normalization import LayerNormOp
 from ..functional.pooling import AvgPool2dOp, MaxPool2dOp
 from ..functional.probabilities import LogSoftmax, Softmax
 
-from ._graph import Graph
+from ._graph import BatchNormModule, Graph
 
 
 def _dtype(rec: Any) -> np.dtype:
@@ -151,7 +151,19 @@ def _embedding(g: Graph, rec: Any) -> str:
     return g.add("Gather", [g.arg(weight, _dtype(rec)), g.arg(idx, np.int64)], axis=0)
 
 
+def _batch_norm(g: Graph, rec: Any) -> str:
+    """A BatchNorm module in eval mode: BatchNormalization on its running statistics."""
+    x, module = rec.args
+    dt = _dtype(rec)
+    c = module.num_features
+    w = module.weight if module.weight is not None else np.ones(c, dt)
+    b = module.bias if module.bias is not None else np.zeros(c, dt)
+    ins = [g.arg(v, dt) for v in (x, w, b, module.running_mean, module.running_var)]
+    return g.add("BatchNormalization", ins, epsilon=float(module.eps))
+
+
 HANDLERS = {
+    BatchNormModule: _batch_norm,
     AffineOp: _affine, Softmax: _softmax("Softmax"), LogSoftmax: _softmax("LogSoftmax"),
     act.Step: _step, act.LeakyRelu: _leaky_relu, act.Elu: _elu, act.Gelu: _gelu,
     act.GeluTanh: _gelu_tanh, act.Silu: _silu, act.Mish: _mish, act.Softplus: _softplus,
