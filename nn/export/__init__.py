@@ -183,13 +183,14 @@ def export_onnx(model: Any, example_input: Any, path: Any, opset: int = 17, *,
         raise ValueError(f"export_onnx: example_input of shape {x.shape} needs a first "
                          "(batch) axis of at least 2 rows, to tell it from axes of size 1")
     x = Tensor(x.data.copy())
-    was_training = model.training
+    modes = [(m, m.training) for m in model.modules()]  # each module's own mode comes back
     model.eval()
     try:
         proto, _ = _build(model, x, onnx, opset)
         if verify:
             verify_export(model, proto, x.data)
     finally:
-        model.train(was_training)
+        for m, mode in modes:
+            m.training = mode
     onnx.save(proto, str(path))
     return proto

@@ -131,7 +131,8 @@ def _reshape(g: Graph, rec: Any) -> str:
     shape = list(rec.result.shape)
     if v is not None and v.bdim is not None:
         n = v.shape[v.bdim]
-        if v.bdim != 0 or not target or target[0] not in (n, -1) or 0 in target:
+        if (v.bdim != 0 or not target or target[0] not in (n, -1) or 0 in target
+                or shape[0] != n or (target[0] == -1 and -1 in target[1:])):
             raise g.fail(f"reshape from {v.shape} to {tuple(target)} moves the batch axis "
                          f"(size {n}); only reshapes that keep it first can be exported")
         shape = [0] + list(target[1:])  # 0: copy the input's (dynamic) batch size

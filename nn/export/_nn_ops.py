@@ -59,11 +59,28 @@ def _leaky_relu(g: Graph, rec: Any) -> str:
 
 
 def _elu(g: Graph, rec: Any) -> str:
-    """ELU, or SELU's form γ·elu(x, α) (ONNX's Selu takes any α and γ)."""
+    """ELU, or SELU's form γ·elu(x, α) (ONNX's Selu takes any α and γ). ONNX Runtime has
+    neither for float64: there, γ·(x where x > 0 else α(e^min(x, 0) - 1))."""
     _, alpha, scale = rec.args
-    if scale == 1.0:
-        return g.add("Elu", [_x(g, rec)], alpha=float(alpha))
-    return g.add("Selu", [_x(g, rec)], alpha=float(alpha), gamma=float(scale))
+    dt, x = _dtype(rec), _x(g, rec)
+    if dt != np.float64:
+        if scale == 1.0:
+            return g.add("Elu", [x], alpha=float(alpha))
+        return g.add("Selu", [x], alpha=float(alpha), gamma=float(scale))
+    neg = g.add("Sub", [g.add("Exp", [g.add("Min", [x, g.scalar(0, dt)])]), g.scalar(1, dt)])
+    neg = g.add("Mul", [neg, g.scalar(alpha * scale, dt)])
+    pos = x if scale == 1.0 else g.add("Mul", [x, g.scalar(scale, dt)])
+    return g.add("Where", [g.add("Greater", [x, g.scalar(0, dt)]), pos, neg])
+
+
+def _softplus_node(g: Graph, x: str, dt: np.dtype) -> str:
+    """ln(1 + eˣ): ONNX's Softplus, or max(x, 0) + ln(1 + e^(-|x|)) in float64 (which ONNX
+    Runtime's Softplus lacks)."""
+    if dt != np.float64:
+        return g.add("Softplus", [x])
+    tail = g.add("Exp", [g.add("Neg", [g.add("Abs", [x])])])
+    tail = g.add("Log", [g.add("Add", [tail, g.scalar(1, dt)])])
+    return g.add("Add", [g.add("Max", [x, g.scalar(0, dt)]), tail])
 
 
 def _gelu(g: Graph, rec: Any) -> str:
@@ -95,7 +112,7 @@ def _silu(g: Graph, rec: Any) -> str:
 
 def _mish(g: Graph, rec: Any) -> str:
     x = _x(g, rec)
-    return g.add("Mul", [x, g.add("Tanh", [g.add("Softplus", [x])])])
+    return g.add("Mul", [x, g.add("Tanh", [_softplus_node(g, x, _dtype(rec))])])
 
 
 def _softplus(g: Graph, rec: Any) -> str:
@@ -103,7 +120,7 @@ def _softplus(g: Graph, rec: Any) -> str:
     _, beta, threshold = rec.args
     dt, x = _dtype(rec), _x(g, rec)
     bx = x if beta == 1.0 else g.add("Mul", [x, g.scalar(beta, dt)])
-    soft = g.add("Softplus", [bx])
+    soft = _softplus_node(g, bx, dt)
     if beta != 1.0:
         soft = g.add("Div", [soft, g.scalar(beta, dt)])
     above = g.add("Greater", [bx, g.scalar(threshold, dt)])
