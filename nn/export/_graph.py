@@ -76,12 +76,12 @@ class Graph:
                 return v.name
             return self.add("Cast", [v.name], to=self.elem(dtype))
         key = id(x)
-        if dtype is None and key in self._inits:
-            return self._inits[key]
-        pname = self._params.get(key)
         arr = x.data if isinstance(x, Tensor) else np.asarray(x)
         if dtype is not None and arr.dtype != np.dtype(dtype):
-            return self.const(arr.astype(dtype), pname or "const")
+            return self.const(arr.astype(dtype), self._params.get(key) or "const")
+        if key in self._inits:
+            return self._inits[key]
+        pname = self._params.get(key)
         name = self.const(arr, pname, exact=pname is not None)
         self._inits[key] = name
         self._keep.append(x)
@@ -94,7 +94,7 @@ class Graph:
 
     def const(self, arr: Any, hint: str | None = "const", exact: bool = False) -> str:
         name = hint if exact else self.fresh(hint or "const")
-        arr = np.ascontiguousarray(arr)
+        arr = np.array(arr, order="C")  # not ascontiguousarray: it makes 0-d arrays 1-d
         self.initializers.append(self.onnx.numpy_helper.from_array(arr, name))
         return name
 
