@@ -14,6 +14,7 @@ from .grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .graphviz import to_dot
 from .ops import *  # noqa: F401,F403  (every public op, listed once in its family)
 from . import ops
+from .ops.interop import from_dlpack
 from .random import default_generator, get_rng_state, manual_seed, set_rng_state
 
 __all__ = [
@@ -21,6 +22,6 @@ __all__ = [
     "enable_grad", "set_grad_enabled", "is_grad_enabled", "detect_anomaly", "to_dot",
     "manual_seed", "default_generator", "get_rng_state", "set_rng_state",
     "zeros", "ones", "full", "empty", "zeros_like", "ones_like", "arange", "eye", "randn",
-    "rand",
+    "rand", "from_dlpack",
     *ops.__all__,
 ]

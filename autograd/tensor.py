@@ -395,3 +395,6 @@ from . import grad_mode as _grad_mode  # noqa: E402
 from . import ops as _ops  # noqa: E402  (the ops are built on Tensor: imported after it)
 from .ops import interop as _interop  # noqa: E402
 from .ops.shape import getitem as _getitem  # noqa: E402
+
+Tensor.__dlpack__ = _interop.tensor_dlpack  # DLPack: the ndarray's capsule, no copy
+Tensor.__dlpack_device__ = _interop.tensor_dlpack_device
