@@ -251,3 +251,16 @@ def test_random_mlps(widths, n, m, layer, tmp_path_factory):
     warm_batchnorm(model, (8, widths[0]))
     example = np.random.default_rng(n).normal(size=(n, widths[0])).astype(np.float32)
     roundtrip(model, example, tmp_path_factory.mktemp("mlp"), batches=(m,))
+
+
+def test_readme_export_example_runs(tmp_path, monkeypatch):
+    import pathlib
+    import re
+
+    readme = (pathlib.Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## Export"):]
+    code = re.search(r"```python\n(.*?)```", section, re.S).group(1)
+    monkeypatch.chdir(tmp_path)
+    printed = []
+    exec(compile(code, "README.md", "exec"), {"print": lambda *a: printed.append(a)})
+    assert printed == [((5, 3), True)]
