@@ -17,33 +17,23 @@ from .tensor import Tensor, _make
 
 
 def _make_apply(cls: type) -> Any:
-    """Build `cls.apply`: run forward on the arguments' data and, when a gradient is needed,
-    make the result's `grad_fn` the node. One plain function (one call frame: ops are called
-    very often), with the one- and two-argument cases spelled out as they are nearly every call.
-    """
-    forward = cls.forward
-    new = object.__new__
-    state = STATE
+    """`cls.apply`: forward on the arguments' data; the result's `grad_fn` is the node when a
+    gradient is needed. One plain function: one and two arguments (most calls) spelled out."""
+    forward, new, state = cls.forward, object.__new__, STATE
 
     def apply(*args: Any, **kwargs: Any) -> Any:
         ctx = new(cls)  # the node: every field is set here, parents before forward runs
-        ctx.saved = ()
-        ctx._retained = None
-        ctx._nout = 1
+        ctx.saved, ctx._retained, ctx._nout = (), None, 1
         on = state.enabled
         try:
             if len(args) == 2:
                 a, b = args
                 if isinstance(a, Tensor):
-                    ad = a.data
-                    if not (on and a.requires_grad):
-                        a = None
+                    ad, a = a.data, (a if on and a.requires_grad else None)
                 else:
                     ad, a = a, None
                 if isinstance(b, Tensor):
-                    bd = b.data
-                    if not (on and b.requires_grad):
-                        b = None
+                    bd, b = b.data, (b if on and b.requires_grad else None)
                 else:
                     bd, b = b, None
                 ctx._p0, ctx._p1, ctx._pn = a, b, 2
@@ -52,9 +42,7 @@ def _make_apply(cls: type) -> Any:
             elif len(args) == 1:
                 (a,) = args
                 if isinstance(a, Tensor):
-                    ad = a.data
-                    if not (on and a.requires_grad):
-                        a = None
+                    ad, a = a.data, (a if on and a.requires_grad else None)
                 else:
                     ad, a = a, None
                 ctx._p0, ctx._pn = a, 1
@@ -75,9 +63,8 @@ def _make_apply(cls: type) -> Any:
             return t
         return _outputs(ctx, out, record, args)
 
-    apply.__name__ = cls.__name__
+    apply.__name__, apply.__doc__ = cls.__name__, cls.__doc__
     apply.__qualname__ = f"{cls.__name__}.apply"
-    apply.__doc__ = cls.__doc__
     return apply
 
 
