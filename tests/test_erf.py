@@ -17,7 +17,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from autograd.ops import _erf
-from autograd.ops._erf import erf, erfc
+from autograd.ops._erf import erf
+from autograd.ops._erfc import erfc
 
 TINY = 5e-324  # smallest subnormal: the spacing of results that underflow
 
