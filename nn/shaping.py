@@ -86,8 +86,11 @@ class Dropout2d(Module):
     """Channel dropout in training: each (sample, channel) map is zeroed with probability p,
     the others scaled by 1 / (1 - p); the identity in eval."""
 
-    def __init__(self, p: float = 0.5) -> None:
+    def __init__(self, p: float = 0.5, inplace: bool = False) -> None:
         super().__init__()
+        if inplace:
+            raise ValueError("Dropout2d: inplace=True is not supported (the output is always "
+                             "a new tensor)")
         if isinstance(p, bool) or not isinstance(p, (int, float)):
             raise TypeError(f"Dropout2d: p must be a number, got {p!r}")
         if not 0.0 <= p <= 1.0:

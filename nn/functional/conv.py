@@ -38,7 +38,8 @@ class Conv2dOp(Op):
                 y += b.reshape((-1, 1, 1))  # y is fresh: in place saves a pass
             else:
                 y = y + b.reshape((-1, 1, 1))
-        ctx.saved = (x, w, cols, geo, groups)
+        # The windows are kept for dW only (parents are known before forward runs).
+        ctx.saved = (x, w, cols if ctx.parents[1] is not None else None, geo, groups)
         return y
 
     def backward(ctx: Any, g: Any) -> tuple:

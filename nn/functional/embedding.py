@@ -58,9 +58,13 @@ def embedding(input: Any, weight: Any, padding_idx: int | None = None) -> Tensor
     return EmbeddingOp.apply(weight, idx, padding_idx)
 
 
-def dropout2d(input: Any, p: float = 0.5, training: bool = True) -> Tensor:
+def dropout2d(input: Any, p: float = 0.5, training: bool = True,
+              inplace: bool = False) -> Tensor:
     """Channel dropout: y = x ⊙ M / (1 - p) with one M ~ Bernoulli(1 - p) per (sample,
-    channel) of an (N, C, H, W) or (N, C, L) input, in training; y = x otherwise."""
+    channel) of an (N, C, H, W) or (N, C, L) input, in training; y = x otherwise.
+    `inplace=True` is refused: the result is always a new tensor."""
+    if inplace:
+        raise ValueError("dropout2d: inplace=True is not supported; use the returned tensor")
     if isinstance(p, bool) or not isinstance(p, (int, float)) or not 0.0 <= p <= 1.0:
         raise ValueError(f"dropout2d: drop probability p must be in [0, 1], got {p!r}")
     x = input if isinstance(input, Tensor) else Tensor(input)

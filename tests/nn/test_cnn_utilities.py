@@ -82,6 +82,8 @@ def test_dropout2d_errors():
             nn.Dropout2d(bad)
     with pytest.raises(TypeError, match="Dropout2d: p"):
         nn.Dropout2d("0.5")
+    with pytest.raises(ValueError, match="Dropout2d: inplace=True"):
+        nn.Dropout2d(0.5, inplace=True)
     with pytest.raises(ValueError, match=r"dropout2d.*\(3, 4\)"):
         nn.Dropout2d()(np.ones((3, 4)))
 
@@ -159,3 +161,65 @@ def test_float64_model_trains_like_pytorchs():
     x = np.random.default_rng(0).standard_normal((2, 1, 6, 6))
     np.testing.assert_allclose(ours(x).data, ref(torch.from_numpy(x)).detach().numpy(),
                                rtol=1e-12, atol=1e-12)
+
+
+def test_gradcheck_of_flatten_unflatten_and_dropout2d():
+    x = Tensor(np.random.default_rng(0).standard_normal((2, 3, 2, 2)), requires_grad=True)
+    assert autograd.gradcheck(lambda x: nn.Flatten(0, 2)(x), [x])
+    assert autograd.gradcheck(lambda x: nn.Unflatten(1, (3, 1))(x), [x])
+
+    def drop(x):
+        autograd.manual_seed(3)  # the same channel mask on every evaluation
+        return F.dropout2d(x, 0.4)
+    assert autograd.gradcheck(drop, [x])
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_dropout2d_keeps_dtype_and_layouts(dtype):
+    from _layouts import layouts
+
+    x = np.random.default_rng(0).standard_normal((3, 4, 5, 2)).astype(dtype)
+    for name, arr in layouts(x).items():
+        autograd.manual_seed(1)
+        y = F.dropout2d(Tensor(arr), 0.5)
+        autograd.manual_seed(1)
+        ref = F.dropout2d(Tensor(x), 0.5)
+        assert y.dtype == dtype
+        np.testing.assert_array_equal(y.data, ref.data, err_msg=name)
+
+
+def _lenet(nn_, F_):
+    """PyTorch-style model code, written once and run with either library's nn and F."""
+    class Net(nn_.Module):
+        def __init__(self):
+            super().__init__()
+            self.conv1 = nn_.Conv2d(1, 6, 5, padding=2)
+            self.conv2 = nn_.Conv2d(6, 16, 5)
+            self.drop = nn_.Dropout2d(0.25)
+            self.head = nn_.ModuleDict({"flat": nn_.Flatten(), "norm": nn_.LayerNorm(16 * 25)})
+
+        def forward(self, x):
+            x = F_.max_pool2d(F_.relu(self.conv1(x)), 2)
+            x = F_.avg_pool2d(F_.relu(self.drop(self.conv2(x))), 2)
+            return self.head["norm"](self.head["flat"](x))
+    return Net()
+
+
+def test_a_pytorch_cnn_ports_by_changing_the_imports():
+    torch = _torch("the port")
+    ref, ours = _lenet(torch.nn, torch.nn.functional), _lenet(nn, F)
+    ref.double().eval()
+    ours.double().eval()
+    ours.load_state_dict(ref.state_dict())
+    assert list(ours.state_dict()) == list(ref.state_dict())
+    x = np.random.default_rng(0).standard_normal((3, 1, 28, 28))
+    xt = torch.tensor(x, requires_grad=True)
+    yt = ref(xt)
+    ya = ours(Tensor(x))
+    np.testing.assert_allclose(ya.data, yt.detach().numpy(), rtol=1e-10, atol=1e-10)
+    g = np.random.default_rng(1).standard_normal(ya.shape)
+    ya.backward(g)
+    yt.backward(torch.from_numpy(g))
+    for (name, p), (_, q) in zip(ours.named_parameters(), ref.named_parameters()):
+        np.testing.assert_allclose(p.grad.data, q.grad.numpy(), rtol=1e-9, atol=1e-10,
+                                   err_msg=name)

@@ -270,3 +270,20 @@ def test_repr_and_no_grad_records_nothing():
     with autograd.no_grad():
         y = layer(np.ones((1, 1, 5, 5), np.float32))
     assert y.grad_fn is None and not y.requires_grad
+
+
+@pytest.mark.parametrize("wrt", ["input", "weight"])
+def test_second_order_when_only_one_operand_requires_grad(wrt):
+    torch = pytest.importorskip("torch", reason="PyTorch is the oracle for Conv2d")
+    rng = np.random.default_rng(4)
+    x, w = rng.standard_normal((2, 2, 6, 5)), rng.standard_normal((3, 2, 3, 2))
+    ours = [Tensor(x, requires_grad=wrt == "input"), Tensor(w, requires_grad=wrt == "weight")]
+    ref = [torch.tensor(x, requires_grad=wrt == "input"),
+           torch.tensor(w, requires_grad=wrt == "weight")]
+    k = 0 if wrt == "input" else 1
+    (ga,) = autograd.grad((F.conv2d(*ours, padding=1) ** 2).sum(), [ours[k]], create_graph=True)
+    (gt,) = torch.autograd.grad((torch.nn.functional.conv2d(*ref, padding=1) ** 2).sum(),
+                                [ref[k]], create_graph=True)
+    (ha,) = autograd.grad((ga ** 2).sum(), [ours[k]])
+    (ht,) = torch.autograd.grad((gt ** 2).sum(), [ref[k]])
+    np.testing.assert_allclose(ha.data, ht.numpy(), rtol=1e-10, atol=1e-9)
