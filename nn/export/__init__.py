@@ -18,6 +18,7 @@ from autograd import Tensor, no_grad
 from autograd.extend import tracing
 
 from ..batchnorm import _BatchNorm
+from ..module import Module
 from ._graph import BatchNormModule, ExportError, Graph
 from ._verify import verify_export
 
@@ -174,6 +175,8 @@ def export_onnx(model: Any, example_input: Any, path: Any, opset: int = 17, *,
     baked in as constants. The training mode is restored afterwards. Returns the ModelProto.
     Raises ExportError naming the op and module when something cannot be exported.
     """
+    if not isinstance(model, Module):
+        raise TypeError(f"export_onnx: model must be an nn.Module, got {type(model).__name__}")
     onnx = _import_onnx()
     if not isinstance(opset, int) or not 13 <= opset <= onnx.defs.onnx_opset_version():
         raise ValueError(f"export_onnx: opset must be an int from 13 to "

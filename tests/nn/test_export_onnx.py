@@ -264,3 +264,45 @@ def test_readme_export_example_runs(tmp_path, monkeypatch):
     printed = []
     exec(compile(code, "README.md", "exec"), {"print": lambda *a: printed.append(a)})
     assert printed == [((5, 3), True)]
+
+
+@pytest.mark.parametrize("kind", ["list", "fortran", "strided", "tensor_requires_grad",
+                                  "negative_strides"])
+def test_example_input_layouts(kind, tmp_path):
+    autograd.manual_seed(11)
+    model = nn.Sequential(nn.Linear(3, 4), nn.ReLU(), nn.Linear(4, 2))
+    base = np.random.default_rng(3).normal(size=(6, 6)).astype(np.float32)
+    example = {
+        "list": base[:3, :3].tolist(),
+        "fortran": np.asfortranarray(base[:4, :3]),
+        "strided": base[::2, ::2],
+        "tensor_requires_grad": Tensor(base[:2, :3], requires_grad=True),
+        "negative_strides": base[::-1, 2::-1],
+    }[kind]
+    path = tmp_path / "m.onnx"
+    nn.export_onnx(model, example, path)
+    x = np.asarray(example.data if isinstance(example, Tensor) else example, np.float32)
+    np.testing.assert_allclose(run_onnx(path, np.ascontiguousarray(x)), ours(model, x),
+                               rtol=1e-5, atol=1e-6)
+
+
+def test_model_must_be_a_module(tmp_path):
+    with pytest.raises(TypeError, match="nn.Module"):
+        nn.export_onnx(lambda x: x, np.ones((2, 3), np.float32), tmp_path / "m.onnx")
+
+
+def test_nested_module_names_in_the_error(tmp_path):
+    model = nn.Sequential(nn.Dense(3, 3), nn.Sequential(nn.ReLU(), Cubed()))
+    with pytest.raises(nn.ExportError, match=r"module '1\.1' \(Cubed\)"):
+        nn.export_onnx(model, np.ones((2, 3), np.float32), tmp_path / "m.onnx")
+
+
+def test_unflatten_dropout2d_dropconnect(tmp_path):
+    autograd.manual_seed(12)
+    model = nn.Sequential(
+        nn.DropConnect(nn.Dense(12, 48), p=0.3), nn.Unflatten(1, (3, 4, 4)),
+        nn.Dropout2d(0.5), nn.Conv2d(3, 2, 3), nn.Flatten(), nn.Dense(8, 2),
+    )
+    example = np.random.default_rng(13).normal(size=(3, 12)).astype(np.float32)
+    proto = roundtrip(model, example, tmp_path)
+    assert "Dropout" not in op_types(proto)
