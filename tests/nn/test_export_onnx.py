@@ -306,3 +306,12 @@ def test_unflatten_dropout2d_dropconnect(tmp_path):
     example = np.random.default_rng(13).normal(size=(3, 12)).astype(np.float32)
     proto = roundtrip(model, example, tmp_path)
     assert "Dropout" not in op_types(proto)
+
+
+def test_float16_model(tmp_path):
+    autograd.manual_seed(14)
+    model = nn.Sequential(nn.Linear(4, 5, dtype=np.float16), nn.GELU(),
+                          nn.BatchNorm1d(5, dtype=np.float16), nn.Softmax())
+    example = np.random.default_rng(15).normal(size=(3, 4)).astype(np.float16)
+    proto = roundtrip(model, example, tmp_path, rtol=2e-3, atol=2e-3)
+    assert proto.graph.output[0].type.tensor_type.elem_type == onnx.TensorProto.FLOAT16
