@@ -114,6 +114,29 @@ def _default_bdim(g: Graph, call: Call, out: Tensor) -> int | None:
     return None
 
 
+def _operand_ids(args: Any) -> Any:
+    for a in args:
+        if isinstance(a, Tensor):
+            yield id(a)
+            yield id(a.data)
+        elif isinstance(a, np.ndarray):
+            yield id(a)
+        elif isinstance(a, (tuple, list)):
+            yield from _operand_ids(a)
+
+
+def _live(calls: list, out: Tensor) -> list:
+    """The calls the output depends on (a forward may compute values it then drops)."""
+    needed = {id(out), id(out.data)}
+    keep = []
+    for call in reversed(calls):
+        results = call.result if isinstance(call.result, tuple) else (call.result,)
+        if any(id(t) in needed or id(t.data) in needed for t in results):
+            keep.append(call)
+            needed.update(_operand_ids(call.args))
+    return keep[::-1]
+
+
 def _map(g: Graph, calls: list, handlers: dict) -> None:
     for i, call in enumerate(calls):
         name = type(call.op).__name__
@@ -148,7 +171,7 @@ def _build(model: Any, x: Tensor, onnx: Any, opset: int) -> tuple[Any, Any]:
             params[id(t)] = params[id(t.data)] = n
     g = Graph(onnx, opset, params)
     g.bind(x, "input", 0)
-    _map(g, calls, _handlers())
+    _map(g, _live(calls, out), _handlers())
     v = g.info(out)
     g.nodes.append(onnx.helper.make_node("Identity", [g.arg(out)], ["output"]))
     graph = onnx.helper.make_graph(

@@ -315,3 +315,20 @@ def test_float16_model(tmp_path):
     example = np.random.default_rng(15).normal(size=(3, 4)).astype(np.float16)
     proto = roundtrip(model, example, tmp_path, rtol=2e-3, atol=2e-3)
     assert proto.graph.output[0].type.tensor_type.elem_type == onnx.TensorProto.FLOAT16
+
+
+class SideValue(nn.Module):
+    """Computes a value the output does not use, with an op that has no mapping."""
+
+    def __init__(self):
+        super().__init__()
+        self.lin = nn.Linear(3, 2)
+
+    def forward(self, x):
+        self.unused = Cube.apply(x)
+        return self.lin(x)
+
+
+def test_values_the_output_does_not_use_are_dropped(tmp_path):
+    proto = roundtrip(SideValue(), np.ones((2, 3), np.float32), tmp_path)
+    assert op_types(proto) == ["Gemm", "Identity"]
