@@ -106,10 +106,9 @@ def _blend(buf: Any, value: np.ndarray, m: float) -> None:
         arr[...] = new
 
 
-def _train(x: Tensor, running_mean: Any, running_var: Any, weight: Any, bias: Any,
-           momentum: float | None, eps: float, num_batches_tracked: int) -> Tensor:
+def _train(x: Tensor, axes: tuple, running_mean: Any, running_var: Any, weight: Any,
+           bias: Any, momentum: float | None, eps: float, num_batches_tracked: int) -> Tensor:
     data = x.data
-    axes = reduced_axes(data.shape, "batch_norm")
     n = values_per_channel(data.shape, "batch_norm")
     mean = data.mean(axis=axes, keepdims=True)
     centred = data - mean
@@ -129,7 +128,6 @@ def _train(x: Tensor, running_mean: Any, running_var: Any, weight: Any, bias: An
 def _evaluate(x: Tensor, running_mean: Any, running_var: Any, weight: Any, bias: Any,
               eps: float) -> Tensor:
     """Eval is an affine map per channel: y = x · s + t with s = γ / √(σ² + ε), t = β - μ s."""
-    reduced_axes(x.shape, "batch_norm")
     if running_mean is None or running_var is None:
         raise ValueError("batch_norm: eval mode needs running_mean and running_var")
     scale = Tensor(1.0 / np.sqrt(data_of(running_var) + eps))
@@ -144,6 +142,18 @@ def _evaluate(x: Tensor, running_mean: Any, running_var: Any, weight: Any, bias:
     return x * scale + shift
 
 
+def _check_per_channel(x_shape: tuple, **per_channel: Any) -> None:
+    """Each given per-channel array must have shape (C,): a (1,) array would broadcast
+    silently."""
+    for name, value in per_channel.items():
+        if value is not None and np.shape(data_of(value)) != (x_shape[1],):
+            raise ValueError(
+                f"batch_norm: {name} of shape {np.shape(data_of(value))} does not match the "
+                f"{x_shape[1]} channels of an input of shape {x_shape}; it needs shape "
+                f"({x_shape[1]},)"
+            )
+
+
 def batch_norm(x: Any, running_mean: Any, running_var: Any, weight: Any = None,
                bias: Any = None, training: bool = False, momentum: float | None = 0.1,
                eps: float = 1e-5, num_batches_tracked: int = 0) -> Tensor:
@@ -153,8 +163,11 @@ def batch_norm(x: Any, running_mean: Any, running_var: Any, weight: Any = None,
     means a cumulative average over `num_batches_tracked` batches (this one included)."""
     if not isinstance(x, Tensor):
         x = Tensor(x)
+    axes = reduced_axes(x.shape, "batch_norm")
+    _check_per_channel(x.shape, running_mean=running_mean, running_var=running_var,
+                       weight=weight, bias=bias)
     if training:
-        return _train(x, running_mean, running_var, weight, bias, momentum, eps,
+        return _train(x, axes, running_mean, running_var, weight, bias, momentum, eps,
                       num_batches_tracked)
     return _evaluate(x, running_mean, running_var, weight, bias, eps)
 

@@ -222,3 +222,15 @@ def test_errors_name_the_layer_and_shapes():
         nn.BatchNorm1d(3)(Tensor(np.ones((2, 3, 4, 4))))
     with pytest.raises(ValueError, match=r"batch_norm: expected input of shape \(N, C, \.\.\.\)"):
         F.batch_norm(Tensor(np.ones(3)), None, None, training=True)
+
+
+@pytest.mark.parametrize("name", ["running_mean", "running_var", "weight", "bias"])
+@pytest.mark.parametrize("training", [True, False])
+def test_per_channel_arrays_of_the_wrong_shape_are_refused(name, training):
+    """A (1,) array would broadcast over every channel and give a silently wrong result."""
+    args = {"running_mean": np.zeros(3), "running_var": np.ones(3), "weight": np.ones(3),
+            "bias": np.zeros(3)}
+    args[name] = np.ones(1)
+    with pytest.raises(ValueError, match=rf"batch_norm: {name} of shape \(1,\) does not "
+                                         r"match the 3 channels.*needs shape \(3,\)"):
+        F.batch_norm(Tensor(np.ones((2, 3, 2, 2))), training=training, **args)
