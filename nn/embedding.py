@@ -9,7 +9,7 @@ import numpy as np
 from autograd import Tensor
 
 from . import init
-from .functional.embedding import embedding, padding_index
+from .functional.sparse import embedding, padding_index
 from .module import Module
 from .parameter import Parameter
 

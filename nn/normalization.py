@@ -1,4 +1,4 @@
-"""`LayerNorm` as in PyTorch (math in nn.functional.layer_norm)."""
+"""`LayerNorm` as in PyTorch (math in nn.functional.layer_norm, file layernorm.py)."""
 from __future__ import annotations
 
 from typing import Any
@@ -8,7 +8,7 @@ import numpy as np
 from autograd import Tensor
 
 from . import init
-from .functional.normalization import layer_norm, normalized_shape_tuple
+from .functional.layernorm import layer_norm, normalized_shape_tuple
 from .module import Module
 from .parameter import Parameter
 

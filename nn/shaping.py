@@ -8,7 +8,7 @@ import numpy as np
 
 from autograd import Tensor
 
-from .functional.embedding import dropout2d
+from .functional.channel_dropout import dropout2d
 from .module import Module
 
 __all__ = ["Flatten", "Unflatten", "Dropout2d"]

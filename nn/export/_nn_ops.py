@@ -9,11 +9,11 @@ import numpy as np
 
 from ..functional import activations as act
 from ..functional.conv import Conv2dOp
-from ..functional.embedding import EmbeddingOp
+from ..functional.layernorm import LayerNormOp
 from ..functional.linear import AffineOp
-from ..functional.normalization import LayerNormOp
 from ..functional.pooling import AvgPool2dOp, MaxPool2dOp
 from ..functional.probabilities import LogSoftmax, Softmax
+from ..functional.sparse import EmbeddingOp
 
 from ._graph import BatchNormModule, Graph
 

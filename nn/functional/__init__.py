@@ -1,25 +1,26 @@
-"""Layers, activations and losses as functions of Tensors (the math the nn modules delegate
-to).
+"""Activations, losses and layer math (affine maps, convolution, pooling, normalisation,
+embedding) as functions of Tensors (the math the nn modules delegate to).
 
 Names follow torch.nn.functional; axes follow NumPy (`axis=`). Every loss takes the prediction
 first, `loss(input, target)`, and `reduction="mean" | "sum" | "none"`.
 """
-from .conv import conv2d
-from .embedding import dropout2d, embedding
-from .normalization import layer_norm
-from .pooling import avg_pool2d, max_pool2d
 from .activations import (elu, gelu, identity, leaky_relu, mish, relu, selu, sigmoid, silu,
                           softplus, step, swish, tanh)
+from .channel_dropout import dropout2d
+from .conv import conv2d
 from .dropout import dropout
 from .keras_losses import (categorical_hinge_loss, hinge_loss, log_cosh_loss, mape_loss,
                            msle_loss, squared_hinge_loss)
+from .layernorm import layer_norm
 from .linear import dense, linear
 from .log_likelihood import cross_entropy, nll_loss
 from .losses import (binary_cross_entropy, binary_cross_entropy_with_logits, huber_loss,
                      kl_div, l1_loss, mse_loss, poisson_nll_loss, smooth_l1_loss)
 from .margin_losses import cosine_embedding_loss, multi_margin_loss
 from .normalization import batch_norm
+from .pooling import avg_pool2d, max_pool2d
 from .probabilities import log_softmax, softmax
+from .sparse import embedding
 
 __all__ = [
     "dense", "linear", "dropout", "batch_norm",

@@ -287,3 +287,33 @@ def test_second_order_when_only_one_operand_requires_grad(wrt):
     (ha,) = autograd.grad((ga ** 2).sum(), [ours[k]])
     (ht,) = torch.autograd.grad((gt ** 2).sum(), [ref[k]])
     np.testing.assert_allclose(ha.data, ht.numpy(), rtol=1e-10, atol=1e-9)
+
+
+@pytest.mark.parametrize("layout", ["F", "strided", "negative"])
+def test_weight_and_bias_in_any_layout(layout):
+    rng = np.random.default_rng(6)
+    x = rng.standard_normal((2, 4, 7, 6))
+    w, b = rng.standard_normal((6, 2, 3, 2)), rng.standard_normal(6)
+    g = rng.standard_normal((2, 6, 3, 5))
+    ref = [Tensor(a, requires_grad=True) for a in (x, w, b)]
+    odd = [Tensor(x, requires_grad=True)] + [Tensor(layouts(a)[layout], requires_grad=True)
+                                             for a in (w, b)]
+    ya = F.conv2d(*ref, stride=(2, 1), groups=2)
+    yb = F.conv2d(*odd, stride=(2, 1), groups=2)
+    np.testing.assert_allclose(yb.data, ya.data, rtol=1e-13, atol=1e-13)
+    for a, c in zip(autograd.grad(ya, ref, g), autograd.grad(yb, odd, g)):
+        np.testing.assert_allclose(c.data, a.data, rtol=1e-13, atol=1e-13)
+
+
+def test_float16_runs_in_float16_close_to_float64():
+    rng = np.random.default_rng(7)
+    x, w = rng.standard_normal((2, 3, 6, 6)), rng.standard_normal((4, 3, 3, 3)) * 0.2
+    x16 = Tensor(x.astype(np.float16), requires_grad=True)
+    w16 = Tensor(w.astype(np.float16), requires_grad=True)
+    y16 = F.conv2d(x16, w16, padding=1)
+    assert y16.dtype == np.float16
+    y16.sum().backward()
+    assert x16.grad.dtype == w16.grad.dtype == np.float16
+    y64 = F.conv2d(x.astype(np.float16).astype(np.float64),
+                   w.astype(np.float16).astype(np.float64), padding=1)
+    np.testing.assert_allclose(y16.data, y64.data, rtol=1e-2, atol=1e-2)

@@ -170,3 +170,15 @@ def test_max_pool_after_relu_and_infinite_upstream_gradients(shape, kernel, stri
     _check(ours, ref, x, g)
     g[0, 0, 0, 0], g[-1, -1, -1, -1] = np.inf, -np.inf  # 0 · inf must not leak NaN
     _check(ours, ref, x, g)
+
+
+def test_float16_pooling_keeps_dtype_and_max_is_exact():
+    x = np.random.default_rng(0).standard_normal((2, 3, 6, 6)).astype(np.float16)
+    xt = Tensor(x, requires_grad=True)
+    y = F.max_pool2d(xt, 2)
+    assert y.dtype == np.float16
+    np.testing.assert_array_equal(y.data, x.reshape(2, 3, 3, 2, 3, 2).max(axis=(3, 5)))
+    y.sum().backward()
+    assert xt.grad.dtype == np.float16 and xt.grad.data.sum() == 2 * 3 * 3 * 3
+    z = F.avg_pool2d(xt, 3, 1, 1)
+    assert z.dtype == np.float16
