@@ -1,7 +1,8 @@
 """The one door from `nn` and `optim` into the engine's internals.
 
 Packages built on `autograd` import engine pieces from here and nowhere else: the base class for
-fused ops, the array kernels that NumPy lacks, and small helpers shared with the ops.
+fused ops, the array kernels that NumPy lacks, small helpers shared with the ops, and for code
+that reads what ops ran (`tracing`), the op families whose classes name them.
 """
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import numpy as np
 
 from .function import Op
 from .grad_mode import tracing
+from .ops import arithmetic, linalg, reduce, shape, unary  # op classes, for graph readers
 from .ops._erf import erf as erf_array
 from .ops._util import normalize_axis
 from .ops.shape import scatter_add
@@ -20,7 +22,7 @@ from .tensor import Tensor
 
 __all__ = [
     "Op", "data_of", "erf_array", "sigmoid_array", "normalize_axis", "scatter_add",
-    "default_generator", "tracing",
+    "default_generator", "tracing", "arithmetic", "linalg", "reduce", "shape", "unary",
 ]
 
 

@@ -9,11 +9,11 @@ from typing import Any, Callable
 
 import numpy as np
 
-from autograd.ops import arithmetic as A
-from autograd.ops import linalg as L
-from autograd.ops import reduce as R
-from autograd.ops import shape as S
-from autograd.ops import unary as U
+from autograd.extend import arithmetic as A
+from autograd.extend import linalg as L
+from autograd.extend import reduce as R
+from autograd.extend import shape as S
+from autograd.extend import unary as U
 
 from ._graph import Graph
 

@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd.ops import shape as S
+from autograd.extend import shape as S
 
 from ._graph import Graph
 
