@@ -16,6 +16,7 @@ from .ops import *  # noqa: F401,F403  (every public op, listed once in its fami
 from . import ops
 from . import functional  # noqa: E402  (autograd.functional.vjp, jvp, jacobian, ...)
 from . import profiler  # noqa: E402  (autograd.profiler.profile)
+from .dlpack import from_dlpack
 from .random import default_generator, get_rng_state, manual_seed, set_rng_state
 
 __all__ = [
@@ -23,6 +24,6 @@ __all__ = [
     "enable_grad", "set_grad_enabled", "is_grad_enabled", "detect_anomaly", "to_dot",
     "manual_seed", "default_generator", "get_rng_state", "set_rng_state",
     "zeros", "ones", "full", "empty", "zeros_like", "ones_like", "arange", "eye", "randn",
-    "rand",
+    "rand", "from_dlpack",
     *ops.__all__,
 ]

@@ -14,7 +14,9 @@ class detect_anomaly:
     def __enter__(self) -> "detect_anomaly":
         self._prev = STATE.anomaly
         STATE.anomaly = self.check
+        STATE.watched = self.check or STATE.tracer is not None
         return self
 
     def __exit__(self, *exc: object) -> None:
         STATE.anomaly = self._prev
+        STATE.watched = self._prev or STATE.tracer is not None

@@ -1,7 +1,8 @@
 """The one door from `nn` and `optim` into the engine's internals.
 
 Packages built on `autograd` import engine pieces from here and nowhere else: the base class for
-fused ops, the array kernels that NumPy lacks, and small helpers shared with the ops.
+fused ops, the array kernels that NumPy lacks, small helpers shared with the ops, and for code
+that reads what ops ran (`tracing`), the op families whose classes name them.
 """
 from __future__ import annotations
 
@@ -10,15 +11,21 @@ from typing import Any
 import numpy as np
 
 from .function import Op
-from .versions import bump
+from .grad_mode import tracing
+from .ops import arithmetic, elementwise, linalg, reduce, shape, unary  # op classes, for graph readers
 from .ops._erf import erf as erf_array
 from .ops._util import normalize_axis
 from .ops.shape import scatter_add
+from .ops.unary import _sigmoid as sigmoid_array
 from .random import default_generator
 from .tensor import Tensor
+from .versions import bump
 
-__all__ = ["Op", "data_of", "erf_array", "normalize_axis", "scatter_add", "default_generator",
-           "mark_changed"]
+__all__ = [
+    "Op", "data_of", "erf_array", "sigmoid_array", "normalize_axis", "scatter_add",
+    "default_generator", "mark_changed", "tracing", "arithmetic", "elementwise", "linalg", "reduce",
+    "shape", "unary",
+]
 
 
 def data_of(x: Any) -> np.ndarray:

@@ -55,14 +55,14 @@ def _make_apply(cls: type) -> Any:
         except ValueError:
             _raise_if_unbroadcastable(cls, args)
             raise
-        if type(out) is np.ndarray and not state.anomaly:
+        if type(out) is np.ndarray and not state.watched:
             t = new(Tensor)
             t.data = out
             t.grad = None
             t.grad_fn = ctx if record else None
             t.requires_grad = record
             return t
-        return _outputs(ctx, out, record, args)
+        return _outputs(ctx, out, record, args, kwargs)
 
     apply.__name__, apply.__doc__ = cls.__name__, cls.__doc__
     apply.__qualname__ = f"{cls.__name__}.apply"
@@ -94,20 +94,24 @@ def _raise_if_unbroadcastable(cls: Any, args: tuple) -> None:
         ) from None
 
 
-def _outputs(ctx: Any, out: Any, record: bool, args: tuple) -> Any:
-    """The rare outputs: anomaly checks, NumPy scalars (0-d results), several outputs."""
+def _outputs(ctx: Any, out: Any, record: bool, args: tuple, kwargs: dict) -> Any:
+    """The rare outputs: anomaly checks, tracing, NumPy scalars (0-d results), several
+    outputs."""
     if STATE.anomaly:
         _check_finite(ctx.name, "forward", out, args)
     node = ctx if record else None
     if type(out) is not tuple:
-        return _make(_as_saved_array(ctx, out), node)
-    outs = tuple(_make(_as_saved_array(ctx, o), node) for o in out)
-    if record:
-        ctx._nout = len(outs)
-        ctx._ometa = [(t.data.shape, t.data.dtype) for t in outs]
-        for i, t in enumerate(outs):
-            t._oidx = i
-    return outs
+        result = _make(_as_saved_array(ctx, out), node)
+    else:
+        result = tuple(_make(_as_saved_array(ctx, o), node) for o in out)
+        if record:
+            ctx._nout = len(result)
+            ctx._ometa = [(t.data.shape, t.data.dtype) for t in result]
+            for i, t in enumerate(result):
+                t._oidx = i
+    if STATE.tracer is not None:
+        STATE.tracer(ctx, args, kwargs, result)
+    return result
 
 
 def _as_saved_array(ctx: Any, out: Any) -> np.ndarray:

@@ -1,9 +1,10 @@
 """Grad mode: whether ops record a graph, kept per thread."""
 from __future__ import annotations
 
+import contextlib
 import functools
 import threading
-from typing import Any, Callable, TypeVar
+from typing import Any, Callable, Iterator, TypeVar
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -12,6 +13,11 @@ class _State(threading.local):
     # Class attributes are the defaults every new thread starts from.
     enabled = True
     anomaly = False
+    # `tracer(node, args, kwargs, result)` is called after every op while set (nn.export_onnx
+    # records a forward pass this way); `watched` is True while anomaly or tracer is on, so
+    # that ops take their one slow path only then.
+    tracer = None
+    watched = False
 
 
 STATE = _State()
@@ -76,3 +82,16 @@ class set_grad_enabled(_GradMode):
     def __init__(self, mode: bool) -> None:
         super().__init__()
         self.mode = bool(mode)
+
+
+@contextlib.contextmanager
+def tracing(callback: Callable[..., None]) -> Iterator[None]:
+    """Inside the block, call `callback(node, args, kwargs, result)` after every op of this
+    thread: the op's node (its class names the op), its arguments as passed (Tensors, arrays,
+    numbers, options), keyword options and the result Tensor (or tuple of them)."""
+    prev = STATE.tracer
+    STATE.tracer, STATE.watched = callback, True
+    try:
+        yield
+    finally:
+        STATE.tracer, STATE.watched = prev, STATE.anomaly or prev is not None

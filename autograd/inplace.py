@@ -261,18 +261,7 @@ def _is_own_view(self: Tensor, key: Any, value: Any) -> bool:
             and target.__array_interface__["data"][0] == v.__array_interface__["data"][0])
 
 
-# -- the Tensor methods ------------------------------------------------------------------------
-def _binary_method(ufunc: Any, op_name: str, name: str, saves_input: bool) -> Any:
-    op = getattr(ops, op_name)
-
-    def method(self: Tensor, other: Any) -> Tensor:
-        return binary_(self, other, ufunc, op, name, saves_input)
-
-    method.__name__ = name
-    method.__doc__ = f"self = self {op_name} other, in place (same array); returns self."
-    return method
-
-
+# -- the Tensor methods (TensorSurface delegates to these) -----------------------------------
 def fill_(self: Tensor, value: Any) -> Tensor:
     """Set every element to `value` in place; returns self."""
     set_item(self, Ellipsis, value)
@@ -289,29 +278,3 @@ def copy_(self: Tensor, src: Any) -> Tensor:
     """Copy `src` (broadcast to this shape, cast to this dtype) into self; returns self."""
     set_item(self, Ellipsis, src)
     return self
-
-
-def _version(self: Tensor) -> int:
-    """How many in-place changes this tensor's buffer has had (shared with its views)."""
-    return versions.version(self.data)
-
-
-def _bind() -> None:
-    for names, ufunc, op_name, saves in (
-        (("__iadd__", "add_"), np.add, "add", False),
-        (("__isub__", "sub_"), np.subtract, "sub", False),
-        (("__imul__", "mul_"), np.multiply, "mul", True),
-        (("__itruediv__", "div_"), np.true_divide, "div", True),
-        (("__ipow__", "pow_"), np.power, "pow", True),
-    ):
-        method = _binary_method(ufunc, op_name, names[1], saves)
-        for n in names:
-            setattr(Tensor, n, method)
-    Tensor.clamp_ = clamp_
-    Tensor.fill_ = fill_
-    Tensor.zero_ = zero_
-    Tensor.copy_ = copy_
-    Tensor._version = property(_version)
-
-
-_bind()

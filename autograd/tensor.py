@@ -6,34 +6,9 @@ from typing import Any, Sequence
 import numpy as np
 
 from . import tensor_surface as _surface
+from .dtype_policy import FLOAT_KINDS as _FLOAT_KINDS
+from .dtype_policy import as_array as _as_array
 from .tensor_surface import ElementCount, TensorSurface
-
-_FLOAT_KINDS = "f"
-
-
-def _as_array(data: Any, dtype: Any = None, owner: str = "Tensor") -> np.ndarray:
-    """NumPy arrays and scalars keep their dtype; Python floats (and lists of them) are float32."""
-    if isinstance(data, Tensor):
-        data = data.data
-    if dtype is not None:
-        return np.asarray(data, dtype=dtype)
-    if isinstance(data, (np.ndarray, np.generic)):
-        return np.asarray(data)
-    if isinstance(data, (dict, set, frozenset)) or data is None:
-        raise TypeError(f"{owner}: data must be an array, a number or a (nested) list of "
-                        f"numbers, got {type(data).__name__}")
-    try:
-        arr = np.asarray(data)
-    except ValueError:
-        raise ValueError(f"{owner}: data is a ragged list (its rows have different lengths); "
-                         "a tensor needs a rectangular (nested) list") from None
-    if arr.dtype.hasobject:
-        raise TypeError(f"{owner}: data must be numeric; a {type(data).__name__} holding "
-                        "Python objects cannot become a tensor")
-    if arr.dtype == np.float64:
-        arr = arr.astype(np.float32)
-    return arr
-
 
 class Tensor(TensorSurface):
     """An n-dimensional array with reverse-mode automatic differentiation.
@@ -377,7 +352,7 @@ class Tensor(TensorSurface):
 
     # -- in-place: same object, same buffer, version bumped ------------------------------------
     # `+= -= *= /= **=`, `add_ sub_ mul_ div_ pow_ clamp_ fill_ zero_ copy_` and `_version`
-    # are defined in inplace.py beside their rules and bound onto Tensor there.
+    # are methods of TensorSurface (tensor_surface.py); the rules are in inplace.py.
     def __setitem__(self, key: Any, value: Any) -> None:
         _inplace.set_item(self, key, value)
 
@@ -411,6 +386,7 @@ def shape_tuple(shape: Sequence[Any]) -> tuple[int, ...]:
 
 from weakref import ref as _weakref  # noqa: E402
 
+from . import dlpack as _dlpack  # noqa: E402
 from . import engine as _engine  # noqa: E402
 from . import grad_mode as _grad_mode  # noqa: E402
 from . import ops as _ops  # noqa: E402  (the ops are built on Tensor: imported after it)
@@ -418,5 +394,7 @@ from . import inplace as _inplace  # noqa: E402
 from . import numpy_interop as _interop  # noqa: E402
 from . import versions as _versions  # noqa: E402
 
-_surface._ops = _ops  # the methods of TensorSurface delegate to the ops too
+# The methods of TensorSurface delegate to these too.
+_surface._ops, _surface._inplace, _surface._dlpack = _ops, _inplace, _dlpack
+_surface._versions = _versions
 from .ops.shape import getitem as _getitem  # noqa: E402

@@ -2,13 +2,21 @@
 
 The newer ops (ops/catalog.py) and PyTorch's spellings (view, unsqueeze, permute, ...) as
 methods, each delegating to its op. Kept beside tensor.py so that file stays short; `Tensor`
-inherits them. `_ops` is set by tensor.py once the ops exist (they are built on Tensor).
+inherits them. The in-place methods (whose rules are in inplace.py) and DLPack are here too.
+The modules they delegate to (`_ops`, `_inplace`, `_dlpack`, `_versions`) are set by tensor.py
+once they exist (they are built on Tensor).
 """
 from __future__ import annotations
 
 from typing import Any
 
-_ops: Any = None  # autograd.ops, set at the end of tensor.py
+import numpy as np
+
+# Set at the end of tensor.py: autograd.ops, .inplace, .dlpack and .versions.
+_ops: Any = None
+_inplace: Any = None
+_dlpack: Any = None
+_versions: Any = None
 
 
 class ElementCount(int):
@@ -215,6 +223,59 @@ class TensorSurface:
 
     def to(self, *args: Any, **kwargs: Any) -> Any:
         return _ops.torch_names.to(self, *args, **kwargs)
+
+    # -- in-place: same object, same buffer, version bumped (rules in inplace.py) ------------
+    def add_(self, other: Any) -> Any:
+        """self = self + other, in place (same array); returns self."""
+        return _inplace.binary_(self, other, np.add, _ops.add, "add_", False)
+
+    def sub_(self, other: Any) -> Any:
+        """self = self - other, in place (same array); returns self."""
+        return _inplace.binary_(self, other, np.subtract, _ops.sub, "sub_", False)
+
+    def mul_(self, other: Any) -> Any:
+        """self = self * other, in place (same array); returns self."""
+        return _inplace.binary_(self, other, np.multiply, _ops.mul, "mul_", True)
+
+    def div_(self, other: Any) -> Any:
+        """self = self / other, in place (same array); returns self."""
+        return _inplace.binary_(self, other, np.true_divide, _ops.div, "div_", True)
+
+    def pow_(self, other: Any) -> Any:
+        """self = self ** other, in place (same array); returns self."""
+        return _inplace.binary_(self, other, np.power, _ops.pow, "pow_", True)
+
+    __iadd__, __isub__, __imul__, __itruediv__, __ipow__ = add_, sub_, mul_, div_, pow_
+
+    def clamp_(self, min: Any = None, max: Any = None) -> Any:  # noqa: A002
+        """Limit values to [min, max] in place (either may be None); returns self."""
+        return _inplace.clamp_(self, min, max)
+
+    def fill_(self, value: Any) -> Any:
+        """Set every element to `value` in place; returns self."""
+        return _inplace.fill_(self, value)
+
+    def zero_(self) -> Any:
+        """Set every element to 0 in place; returns self."""
+        return _inplace.zero_(self)
+
+    def copy_(self, src: Any) -> Any:
+        """Copy `src` (broadcast to this shape, cast to this dtype) into self; returns self."""
+        return _inplace.copy_(self, src)
+
+    @property
+    def _version(self) -> int:
+        """How many in-place changes this tensor's buffer has had (shared with its views)."""
+        return _versions.version(self.data)
+
+    # -- DLPack: the ndarray's capsule, so torch.from_dlpack(t) shares t's memory ------------
+    def __dlpack__(self, *, stream: Any = None, max_version: Any = None,
+                   dl_device: Any = None, copy: bool | None = None) -> Any:
+        return _dlpack.tensor_dlpack(self, stream=stream, max_version=max_version,
+                                     dl_device=dl_device, copy=copy)
+
+    def __dlpack_device__(self) -> tuple:
+        return _dlpack.tensor_dlpack_device(self)
 
     def __getattr__(self, name: str) -> Any:
         # Reached only when normal lookup fails: a PyTorch spelling we lack gets a hint.

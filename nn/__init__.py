@@ -2,12 +2,13 @@
 from . import data, functional, init, utils
 from .activation import *  # noqa: F401,F403
 from .activation import __all__ as _activations
-from .batchnorm import BatchNorm1d
+from .batchnorm import BatchNorm1d, BatchNorm2d
 from .checkpoint import CheckpointError, load, save
 from .container import ModuleList, Sequential
 from .conv import Conv2d
 from .dropout import Dropout
 from .embedding import Embedding
+from .export import ExportError, export_onnx
 from .layers import Dense, DropConnect, Linear, Maxout
 from .loss import *  # noqa: F401,F403
 from .loss import __all__ as _losses
@@ -20,8 +21,8 @@ from .shaping import Dropout2d, Flatten, Unflatten
 
 __all__ = [
     "Module", "Parameter", "Sequential", "ModuleList", "Dense", "Linear", "DropConnect",
-    "Maxout", "BatchNorm1d", "Dropout", "save", "load", "CheckpointError", "init", "utils",
-    "data", "functional", *_activations, *_losses,
+    "Maxout", "BatchNorm1d", "BatchNorm2d", "Dropout", "save", "load", "CheckpointError",
+    "init", "utils", "data", "functional", *_activations, *_losses,
     "ModuleDict", "Conv2d", "MaxPool2d", "AvgPool2d", "LayerNorm", "Embedding", "Flatten",
-    "Unflatten", "Dropout2d",
+    "Unflatten", "Dropout2d", "export_onnx", "ExportError",
 ]

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 import numpy as np
 
 from autograd import Tensor
+from autograd.extend import data_of
 
 from . import _checks
 
@@ -66,7 +67,7 @@ def load_into(slots: dict, state: Any, strict: bool, owner: str) -> Incompatible
         if refused is not None:
             problems.append(refused)
             continue
-        arr = np.asarray(value.data if isinstance(value, Tensor) else value)
+        arr = data_of(value)
         if arr.shape != t.data.shape:
             problems.append(
                 f"size mismatch for {key}: the checkpoint has shape {arr.shape}, the model "

@@ -1,7 +1,10 @@
-"""Dense (Affine) layers: `Dense`/`Linear`, `DropConnect` and `Maxout`.
+"""Affine layers: `Dense`, `Linear`, `DropConnect` and `Maxout`; the math is
+`nn.functional.dense` / `nn.functional.linear`, one fused op.
 
-The weight has shape (in_features, out_features) and the layer computes x @ W + b, as the
-Affine layer of the course notes does (an exception to PyTorch's (out, in) layout).
+`Dense` is the Affine layer of the course notes: weight (in_features, out_features),
+y = x @ W + b, He initialisation. `Linear` is PyTorch's layer: weight (out_features,
+in_features), y = x @ Wᵀ + b, PyTorch's default initialisation, so PyTorch state_dicts load
+into it as they are.
 """
 from __future__ import annotations
 
@@ -10,62 +13,27 @@ from typing import Any, Callable
 
 import numpy as np
 
-from autograd import Tensor, default_generator
-from autograd.function import Op
+from autograd import Tensor
+from autograd.extend import data_of
 
 from . import _checks, init
+from .functional.dropout import check_p, keep_mask
+from .functional.linear import dense, linear
 from .module import Module
 from .parameter import Parameter
 
-__all__ = ["Dense", "Linear", "DropConnect", "Maxout", "dense"]
+__all__ = ["Dense", "Linear", "DropConnect", "Maxout", "dense", "linear"]
 
 
-class DenseOp(Op):
-    """y = x @ W + b; dx = g @ Wᵀ, dW = xᵀ @ g, db = Σ g over the batch axes"""
-
-    def forward(ctx: Any, x: Any, w: Any, b: Any) -> Any:
-        ctx.saved = (x, w)
-        try:
-            y = x @ w
-        except ValueError:
-            raise ValueError(
-                f"Dense: input of shape {np.shape(x)} does not fit a weight of shape "
-                f"{np.shape(w)}; the input's last axis must have {np.shape(w)[0]} features"
-            ) from None
-        if b is not None:
-            if b.dtype is y.dtype or np.result_type(y, b) == y.dtype:
-                y += b  # y is a fresh array: adding in place saves one pass and one allocation
-            else:
-                y = y + b
-        return y
-
-    def backward(ctx: Any, g: Any) -> tuple:
-        x, w = ctx.saved
-        px, pw, pb = ctx.parents
-        gx = g @ w.T if px is not None else None
-        if g.ndim != 2:  # batch axes (none, or several) folded into one
-            n_in, n_out = w.shape
-            x, g = x.reshape((-1, n_in)), g.reshape((-1, n_out))
-        gw = x.T @ g if pw is not None else None
-        gb = g.sum(axis=0) if pb is not None else None
-        return gx, gw, gb
-
-
-def dense(x: Any, weight: Any, bias: Any = None) -> Tensor:
-    """x @ weight + bias as one fused op (weight of shape (in_features, out_features))."""
-    w = weight.data if isinstance(weight, Tensor) else np.asarray(weight)
-    if w.ndim != 2:
-        raise ValueError(f"dense: weight must be 2-D (in_features, out_features), got {w.shape}")
-    if np.ndim(x.data if isinstance(x, Tensor) else x) == 0:
-        raise ValueError("dense: the input must have at least one axis (the features)")
-    if bias is not None and not isinstance(bias, (Tensor, np.ndarray)):
-        bias = np.asarray(bias, dtype=w.dtype)  # Python numbers take the weight's dtype
-    if bias is not None and np.shape(bias) not in ((), (w.shape[1],)):
-        raise ValueError(
-            f"dense: bias of shape {np.shape(bias)} does not match a weight of shape "
-            f"{w.shape}; it needs shape ({w.shape[1]},)"
-        )
-    return DenseOp.apply(x, weight, bias)
+def _check_features(layer: str, in_features: Any, out_features: Any, bias: Any,
+                    dtype: Any) -> tuple[int, int]:
+    """The sizes as ints; a named error for a bad size, bias flag or dtype, or a weight too
+    large to allocate."""
+    for name, n in (("in_features", in_features), ("out_features", out_features)):
+        _checks.positive_int(layer, name, n)
+    _checks.flag(layer, "bias", bias)
+    _checks.allocatable(layer, (in_features, out_features), _checks.float_dtype(layer, dtype))
+    return int(in_features), int(out_features)
 
 
 _INITS: dict[str, Callable[[Any], Any]] = {
@@ -81,7 +49,7 @@ def _init_weight(weight: Parameter, weight_init: Any, layer: str) -> None:
     if callable(weight_init):
         result = weight_init(weight)
         if result is not None and result is not weight and result is not weight.data:
-            arr = np.asarray(result.data if isinstance(result, Tensor) else result)
+            arr = data_of(result)
             if arr.shape != weight.shape:
                 raise ValueError(
                     f"{layer}: weight_init returned shape {arr.shape}, the weight has shape "
@@ -109,13 +77,8 @@ class Dense(Module):
     def __init__(self, in_features: int, out_features: int, bias: bool = True,
                  weight_init: Any = "he", dtype: Any = np.float32) -> None:
         super().__init__()
-        for name, n in (("in_features", in_features), ("out_features", out_features)):
-            _checks.positive_int(type(self).__name__, name, n)
-        _checks.flag(type(self).__name__, "bias", bias)
-        _checks.allocatable(type(self).__name__, (in_features, out_features),
-                            _checks.float_dtype(type(self).__name__, dtype))
-        self.in_features = int(in_features)
-        self.out_features = int(out_features)
+        self.in_features, self.out_features = _check_features(type(self).__name__, in_features,
+                                                              out_features, bias, dtype)
         self.weight_init = weight_init
         self.dtype = np.dtype(dtype)
         self.weight = Parameter(np.empty((self.in_features, self.out_features), self.dtype))
@@ -132,52 +95,58 @@ class Dense(Module):
             init.zeros_(self.bias)
 
     def forward(self, x: Any) -> Tensor:
-        return DenseOp.apply(_checks.float_input(type(self).__name__, x), self.weight,
-                             self.bias)
+        return dense(_checks.float_input(type(self).__name__, x), self.weight, self.bias)
 
     def extra_repr(self) -> str:
         return (f"in_features={self.in_features}, out_features={self.out_features}, "
                 f"bias={self.bias is not None}")
 
 
-Linear = Dense
+class Linear(Module):
+    """PyTorch's fully connected layer: y = x @ Wᵀ + b with W of shape (out_features,
+    in_features). Initialisation as PyTorch's: W ~ U(±1/√in) (Kaiming-uniform with a = √5)
+    and b ~ U(±1/√in)."""
 
+    def __init__(self, in_features: int, out_features: int, bias: bool = True,
+                 dtype: Any = np.float32) -> None:
+        super().__init__()
+        self.in_features, self.out_features = _check_features("Linear", in_features,
+                                                              out_features, bias, dtype)
+        self.dtype = np.dtype(dtype)
+        self.weight = Parameter(np.empty((self.out_features, self.in_features), self.dtype))
+        if bias:
+            self.bias = Parameter(np.empty((self.out_features,), self.dtype))
+        else:
+            self.register_parameter("bias", None)
+        self.reset_parameters()
 
-def _check_p(p: float, layer: str) -> float:
-    return _checks.probability(layer, "drop probability p", p)
+    def reset_parameters(self) -> None:
+        """W and b uniform in ±1/√in_features, as PyTorch draws them."""
+        # nn.init reads a 2-D weight as (fan_in, fan_out); the transposed view of the
+        # (out, in) weight is that layout, so its fan_in is in_features as in PyTorch.
+        init.kaiming_uniform_(self.weight.data.T, a=math.sqrt(5))
+        if self.bias is not None:
+            bound = 1.0 / math.sqrt(self.in_features)
+            init.uniform_(self.bias, -bound, bound)
 
+    def forward(self, x: Any) -> Tensor:
+        return linear(_checks.float_input("Linear", x), self.weight, self.bias)
 
-def keep_mask(shape: tuple, p: float, dtype: Any) -> np.ndarray:
-    """Bernoulli(1 - p) mask scaled by 1 / (1 - p), from the default generator.
-
-    Random bits are the cost here, so a drop rate that is a multiple of 1/256 spends fewer:
-    p = 1/2 takes one random bit per element and other multiples one random byte, both exact
-    Bernoulli draws; any other p compares float32 uniforms with p.
-    """
-    if p == 1.0:
-        return np.zeros(shape, dtype)
-    rng = default_generator()
-    n = math.prod(shape)
-    if p == 0.5:
-        bits = np.frombuffer(rng.bytes((n + 7) // 8), dtype=np.uint8)
-        keep = np.unpackbits(bits, count=n).reshape(shape)
-    elif (p * 256).is_integer():
-        keep = np.frombuffer(rng.bytes(n), dtype=np.uint8).reshape(shape) >= int(p * 256)
-    else:
-        keep = rng.random(shape, dtype=np.float32) >= np.float32(p)
-    # One pass: 0/1 times the scale, written straight into the mask's dtype.
-    return np.multiply(keep, 1.0 / (1.0 - p), dtype=dtype)
+    def extra_repr(self) -> str:
+        return (f"in_features={self.in_features}, out_features={self.out_features}, "
+                f"bias={self.bias is not None}")
 
 
 class DropConnect(Module):
-    """Wraps a Dense layer: in training y = x @ (W ⊙ M / (1 - p)) + b with M ~ Bernoulli(1 - p)
-    drawn afresh each forward; in eval the plain layer."""
+    """Wraps a Dense or Linear layer: in training y = x @ (W ⊙ M / (1 - p)) + b with
+    M ~ Bernoulli(1 - p) drawn afresh each forward; in eval the plain layer."""
 
-    def __init__(self, dense: Dense, p: float = 0.5) -> None:
+    def __init__(self, dense: Dense | Linear, p: float = 0.5) -> None:
         super().__init__()
-        if not isinstance(dense, Dense):
-            raise TypeError(f"DropConnect wraps a Dense layer, got {type(dense).__name__}")
-        self.p = _check_p(p, "DropConnect")
+        if not isinstance(dense, (Dense, Linear)):
+            raise TypeError(f"DropConnect wraps a Dense or Linear layer, got "
+                            f"{type(dense).__name__}")
+        self.p = check_p(p, "DropConnect")
         self.dense = dense
 
     def forward(self, x: Any) -> Tensor:
@@ -185,7 +154,8 @@ class DropConnect(Module):
         if not self.training or self.p == 0.0:
             return d(x)
         w = d.weight * keep_mask(d.weight.shape, self.p, d.weight.dtype)
-        return DenseOp.apply(x, w, d.bias)
+        affine = linear if isinstance(d, Linear) else dense
+        return affine(x, w, d.bias)
 
     def extra_repr(self) -> str:
         return f"p={self.p}"

@@ -6,6 +6,7 @@ from typing import Any
 import numpy as np
 
 from autograd import Tensor, no_grad
+from autograd.extend import data_of
 
 # The batch size of the probe forward; shown as None. Two rather than one so that layers that
 # need more than one sample (BatchNorm in training) would also run.
@@ -19,7 +20,7 @@ def _count(params: Any) -> int:
 def _shape_text(out: Any) -> str:
     if isinstance(out, (tuple, list)):
         return ", ".join(_shape_text(o) for o in out)
-    shape = np.shape(out.data if isinstance(out, Tensor) else out)
+    shape = np.shape(data_of(out))
     if not shape:
         return "()"
     dims = ["None"] + [str(n) for n in shape[1:]]

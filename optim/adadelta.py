@@ -5,7 +5,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from .optimizer import Optimizer, ParamsT, _regularized_grad, mark_changed
+from .optimizer import Optimizer, ParamsT, _regularized_grad, as_array, mark_changed
 
 
 def _adadelta_update(
@@ -26,11 +26,11 @@ def _adadelta_update(
     for i, p in enumerate(params):
         g = _regularized_grad(p, grads[i], weight_decay, maximize)
         v, u = square_avgs[i], acc_deltas[i]
-        scratch = np.multiply(g, g)
+        scratch = as_array(np.multiply(g, g))
         scratch *= 1 - rho
         v *= rho
         v += scratch
-        delta = np.add(u, eps)
+        delta = as_array(np.add(u, eps))
         np.sqrt(delta, out=delta)
         np.add(v, eps, out=scratch)
         np.sqrt(scratch, out=scratch)
@@ -69,23 +69,15 @@ class Adadelta(Optimizer):
     def step(self, closure: Callable[[], Any] | None = None) -> Any:
         """One update of every parameter that has a gradient; returns `closure()` if given."""
         loss = self._eval_closure(closure)
-        state = self.state
         for group in self.param_groups:
-            params, grads, square_avgs, acc_deltas = [], [], [], []
-            for p in group["params"]:
-                if p.grad is None:
-                    continue
-                st = state.get(p)
-                if st is None:
-                    st = state[p] = {"step": 0, "square_avg": np.zeros_like(p.data),
-                                     "acc_delta": np.zeros_like(p.data)}
-                st["step"] += 1
-                params.append(p.data)
-                grads.append(p.grad.data)
-                square_avgs.append(st["square_avg"])
-                acc_deltas.append(st["acc_delta"])
-            _adadelta_update(params, grads, square_avgs, acc_deltas, lr=group["lr"],
+            params, grads, states = self._gather(group, _new_state)
+            _adadelta_update(params, grads, [st["square_avg"] for st in states],
+                             [st["acc_delta"] for st in states], lr=group["lr"],
                              rho=group["rho"], eps=group["eps"],
                              weight_decay=group["weight_decay"], maximize=group["maximize"])
             mark_changed(params)
         return loss
+
+
+def _new_state(data: np.ndarray) -> dict[str, Any]:
+    return {"step": 0, "square_avg": np.zeros_like(data), "acc_delta": np.zeros_like(data)}

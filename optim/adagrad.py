@@ -5,7 +5,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from .optimizer import Optimizer, ParamsT, _regularized_grad, mark_changed
+from .optimizer import Optimizer, ParamsT, _regularized_grad, as_array, mark_changed
 
 
 def _adagrad_update(
@@ -25,7 +25,7 @@ def _adagrad_update(
         g = _regularized_grad(p, grads[i], weight_decay, maximize)
         state_sum = state_sums[i]
         clr = lr / (1 + (steps[i] - 1) * lr_decay)
-        scratch = np.multiply(g, g)
+        scratch = as_array(np.multiply(g, g))
         state_sum += scratch
         np.sqrt(state_sum, out=scratch)
         scratch += eps
@@ -65,22 +65,12 @@ class Adagrad(Optimizer):
     def step(self, closure: Callable[[], Any] | None = None) -> Any:
         """One update of every parameter that has a gradient; returns `closure()` if given."""
         loss = self._eval_closure(closure)
-        state = self.state
         for group in self.param_groups:
-            params, grads, sums, steps = [], [], [], []
-            for p in group["params"]:
-                if p.grad is None:
-                    continue
-                st = state.get(p)
-                if st is None:
-                    init = group["initial_accumulator_value"]
-                    st = state[p] = {"step": 0, "sum": np.full_like(p.data, init)}
-                st["step"] += 1
-                params.append(p.data)
-                grads.append(p.grad.data)
-                sums.append(st["sum"])
-                steps.append(st["step"])
-            _adagrad_update(params, grads, sums, steps, lr=group["lr"],
+            init = group["initial_accumulator_value"]
+            params, grads, states = self._gather(
+                group, lambda data: {"step": 0, "sum": np.full_like(data, init)})
+            _adagrad_update(params, grads, [st["sum"] for st in states],
+                            [st["step"] for st in states], lr=group["lr"],
                             lr_decay=group["lr_decay"], weight_decay=group["weight_decay"],
                             eps=group["eps"], maximize=group["maximize"])
             mark_changed(params)

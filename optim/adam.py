@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import math
-from typing import Any, Callable
+from typing import Any, Callable, NamedTuple
 
 import numpy as np
 
@@ -10,12 +10,34 @@ from .optimizer import (Optimizer, ParamsT, _regularized_grad, _update_moments,
                         mark_changed)
 
 
+class _BiasCorrection(NamedTuple):
+    """Step t's bias corrections, so that α·m̂/(√v̂ + ε) = m/(√v·scale + shift)·after.
+
+    With m̂ = m/(1−β₁ᵗ), v̂ = v/(1−β₂ᵗ) and s = α/(1−β₁ᵗ): scale = 1/(√(1−β₂ᵗ)·s),
+    shift = ε/s, after = 1, which folds s into the denominator and saves a pass over the
+    arrays; when s is too small to divide by, scale = 1/√(1−β₂ᵗ), shift = ε and after = s.
+    """
+
+    scale: float
+    shift: float
+    after: float
+
+
+def _bias_correction(t: int, lr: float, beta1: float, beta2: float,
+                     eps: float) -> _BiasCorrection:
+    step_size = lr / (1.0 - beta1**t)
+    sqrt_bias2 = math.sqrt(1.0 - beta2**t)
+    if step_size > 1e-30:
+        return _BiasCorrection(1.0 / (sqrt_bias2 * step_size), eps / step_size, 1.0)
+    return _BiasCorrection(1.0 / sqrt_bias2, eps, step_size)
+
+
 def _adam_update(
     params: list[np.ndarray],
     grads: list[np.ndarray],
     exp_avgs: list[np.ndarray],
     exp_avg_sqs: list[np.ndarray],
-    max_exp_avg_sqs: list[np.ndarray | None],
+    max_exp_avg_sqs: list[np.ndarray],
     steps: list[int],
     *,
     lr: float,
@@ -27,43 +49,33 @@ def _adam_update(
     maximize: bool,
     decoupled_weight_decay: bool,
 ) -> None:
-    """In place, at step t: p ← p·(1 − lr·wd) (decoupled) or g ← g + wd·p (L2);
-    m ← β₁·m + (1−β₁)·g;  v ← β₂·v + (1−β₂)·g²;  v̂ ← max(v̂, v) with amsgrad, else v̂ = v;
-    p ← p − lr/(1−β₁ᵗ) · m / (√v̂/√(1−β₂ᵗ) + ε).
+    """Adam (Algorithm 1 of the paper) in place, at step t of each parameter θ:
+    g ← ∇f(θ), plus λ·θ with L2 weight decay (AdamW instead shrinks θ ← θ·(1 − α·λ));
+    m ← β₁·m + (1−β₁)·g;  v ← β₂·v + (1−β₂)·g²;  (amsgrad: v ← max(v_max, v));
+    m̂ = m/(1−β₁ᵗ);  v̂ = v/(1−β₂ᵗ);  θ ← θ − α·m̂/(√v̂ + ε).
     """
     l2 = 0.0 if decoupled_weight_decay else weight_decay
-    shrink = 1.0 - lr * weight_decay
     last_step = -1
-    sqrt, divide, maximum = np.sqrt, np.divide, np.maximum
-    for i in range(len(params)):
-        p, m, v = params[i], exp_avgs[i], exp_avg_sqs[i]
-        step = steps[i]
-        if step != last_step:
-            # Parameters of a group almost always share one step count: compute once.
-            last_step = step
-            step_size = lr / (1.0 - beta1**step)
-            sqrt_bias2 = math.sqrt(1.0 - beta2**step)
-            # m/((√v/√(1−β₂ᵗ) + ε)/step_size) folds the step size into the denominator and
-            # saves a pass over the array; a tiny (or zero) step stays apart, as 1/step_size
-            # would overflow.
-            fold = step_size > 1e-30
-            scale = 1.0 / (sqrt_bias2 * step_size) if fold else 1.0 / sqrt_bias2
-            shift = eps / step_size if fold else eps
+    sqrt, divide = np.sqrt, np.divide  # looked up once: this loop is the optimizer's hot path
+    for i, theta in enumerate(params):
+        g, m, v = grads[i], exp_avgs[i], exp_avg_sqs[i]
         if decoupled_weight_decay and weight_decay != 0:
-            p *= shrink
-        g = grads[i]
+            theta *= 1.0 - lr * weight_decay
         if l2 != 0 or maximize:
-            g = _regularized_grad(p, g, l2, maximize)
+            g = _regularized_grad(theta, g, l2, maximize)
         scratch = _update_moments(g, m, v, beta1, beta2)
         if amsgrad:
-            v = maximum(max_exp_avg_sqs[i], v, out=max_exp_avg_sqs[i])
+            v = np.maximum(max_exp_avg_sqs[i], v, out=max_exp_avg_sqs[i])
+        if steps[i] != last_step:  # a group's parameters almost always share one step count
+            last_step = steps[i]
+            scale, shift, after = _bias_correction(last_step, lr, beta1, beta2, eps)
         sqrt(v, out=scratch)
         scratch *= scale
-        scratch += shift
-        divide(m, scratch, out=scratch)
-        if not fold:
-            scratch *= step_size
-        p -= scratch
+        scratch += shift                 # (√v̂ + ε)/s
+        divide(m, scratch, out=scratch)  # s·m/(√v̂ + ε) = α·m̂/(√v̂ + ε)
+        if after != 1.0:
+            scratch *= after
+        theta -= scratch
 
 
 class Adam(Optimizer):
@@ -100,27 +112,14 @@ class Adam(Optimizer):
     def step(self, closure: Callable[[], Any] | None = None) -> Any:
         """One update of every parameter that has a gradient; returns `closure()` if given."""
         loss = self._eval_closure(closure)
-        state = self.state
         for group in self.param_groups:
             amsgrad = group["amsgrad"]
-            params, grads, exp_avgs, exp_avg_sqs, max_sqs, steps = [], [], [], [], [], []
-            for p in group["params"]:
-                grad = p.grad
-                if grad is None:
-                    continue
-                st = state.get(p)
-                if st is None:
-                    st = state[p] = _new_state(p.data, amsgrad)
-                step = st["step"] = st["step"] + 1
-                params.append(p.data)
-                grads.append(grad.data)
-                exp_avgs.append(st["exp_avg"])
-                exp_avg_sqs.append(st["exp_avg_sq"])
-                if amsgrad:
-                    max_sqs.append(st["max_exp_avg_sq"])
-                steps.append(step)
+            params, grads, states = self._gather(group, lambda data: _new_state(data, amsgrad))
             beta1, beta2 = group["betas"]
-            _adam_update(params, grads, exp_avgs, exp_avg_sqs, max_sqs, steps,
+            _adam_update(params, grads, [st["exp_avg"] for st in states],
+                         [st["exp_avg_sq"] for st in states],
+                         [st["max_exp_avg_sq"] for st in states] if amsgrad else [],
+                         [st["step"] for st in states],
                          lr=group["lr"], beta1=beta1, beta2=beta2, eps=group["eps"],
                          weight_decay=group["weight_decay"], amsgrad=amsgrad,
                          maximize=group["maximize"],

@@ -1,6 +1,7 @@
 """L-BFGS: a limited-memory quasi-Newton method for full-batch problems."""
 from __future__ import annotations
 
+from dataclasses import dataclass, fields
 from typing import Any, Callable, NamedTuple
 
 import numpy as np
@@ -32,6 +33,51 @@ def _lbfgs_direction(
         beta = float(grad_diffs[i] @ q) * rhos[i]
         q += (alphas[i] - beta) * steps[i]
     return q
+
+
+@dataclass
+class _Memory:
+    """What L-BFGS carries from one iteration to the next, and between step() calls in its
+    state under these names: the direction d and step t, the pairs (s, y) with ρ = 1/(y·s)
+    (`old_stps`, `old_dirs`, `ro`), the initial inverse-Hessian scale γ (`H_diag`), and the
+    previous gradient and loss."""
+
+    d: np.ndarray | None = None
+    t: float | None = None
+    old_dirs: list | None = None
+    old_stps: list | None = None
+    ro: list | None = None
+    H_diag: float | None = None
+    prev_flat_grad: np.ndarray | None = None
+    prev_loss: float | None = None
+
+    @classmethod
+    def load(cls, state: dict[str, Any]) -> _Memory:
+        return cls(**{f.name: state.get(f.name) for f in fields(cls)})
+
+    def save(self, state: dict[str, Any]) -> None:
+        state.update((f.name, getattr(self, f.name)) for f in fields(self))
+
+    def next_direction(self, flat_grad: np.ndarray, first: bool, history_size: int) -> None:
+        """d = −g on the very first iteration; otherwise remember the newest pair
+        s = t·d, y = g − g_prev (only when y·s > 0, so H stays positive definite; the oldest
+        pair goes beyond `history_size`) and take d = −H·g by the two-loop recursion."""
+        if first:
+            self.d = np.negative(flat_grad)
+            self.old_dirs, self.old_stps, self.ro, self.H_diag = [], [], [], 1.0
+            return
+        y = flat_grad - self.prev_flat_grad
+        s = self.d * self.t
+        ys = float(y @ s)
+        if ys > 1e-10:
+            if len(self.old_dirs) == history_size:
+                del self.old_dirs[0], self.old_stps[0], self.ro[0]
+            self.old_dirs.append(y)
+            self.old_stps.append(s)
+            self.ro.append(1.0 / ys)
+            self.H_diag = ys / float(y @ y)
+        self.d = _lbfgs_direction(flat_grad, self.old_dirs, self.old_stps, self.ro,
+                                  self.H_diag)
 
 
 class _Settings(NamedTuple):
@@ -134,74 +180,60 @@ class LBFGS(Optimizer):
 
         orig_loss = self._eval_closure(closure)
         loss = _checks.loss_value("LBFGS", orig_loss)
-        evals = 1
         state["func_evals"] += 1
         flat_grad = self._flat_grad()
         if np.abs(flat_grad).max() <= cfg.tolerance_grad:
             return orig_loss
-
-        d, t = state.get("d"), state.get("t")
-        grad_diffs, steps, rhos = state.get("old_dirs"), state.get("old_stps"), state.get("ro")
-        h_diag, prev_grad = state.get("H_diag"), state.get("prev_flat_grad")
-        prev_loss = state.get("prev_loss")
-        converged = False
-        n_iter = 0
+        memory = _Memory.load(state)
+        evals, n_iter = 1, 0  # closure calls in this step, and iterations
         while n_iter < cfg.max_iter:
             n_iter += 1
             state["n_iter"] += 1
-            if state["n_iter"] == 1:
-                d = np.negative(flat_grad)
-                grad_diffs, steps, rhos, h_diag = [], [], [], 1.0
-            else:
-                y = flat_grad - prev_grad
-                s = d * t
-                ys = float(y @ s)
-                # Keep the pair only when the curvature condition holds, so H stays positive.
-                if ys > 1e-10:
-                    if len(grad_diffs) == cfg.history_size:
-                        del grad_diffs[0], steps[0], rhos[0]
-                    grad_diffs.append(y)
-                    steps.append(s)
-                    rhos.append(1.0 / ys)
-                    h_diag = ys / float(y @ y)
-                d = _lbfgs_direction(flat_grad, grad_diffs, steps, rhos, h_diag)
-            prev_grad, prev_loss = flat_grad, loss
-
+            first = state["n_iter"] == 1
+            memory.next_direction(flat_grad, first, cfg.history_size)
+            memory.prev_flat_grad, memory.prev_loss = flat_grad, loss
             # Without curvature information yet, keep the first step short.
-            if state["n_iter"] == 1:
-                t = min(1.0, 1.0 / float(np.abs(flat_grad).sum())) * cfg.lr
-            else:
-                t = cfg.lr
-            slope = float(flat_grad @ d)
+            memory.t = cfg.lr * (min(1.0, 1.0 / float(np.abs(flat_grad).sum())) if first else 1)
+            slope = float(flat_grad @ memory.d)
             if slope > -cfg.tolerance_change:
                 break  # not a descent direction any more
-
-            if cfg.line_search_fn is not None:
-                origin = [p.data.copy() for p in self._params()]
-                loss, flat_grad, t, ls_evals = strong_wolfe(
-                    lambda step: self._evaluate_at(closure, origin, step, d),
-                    t, d, loss, flat_grad, slope, max_ls=cfg.max_eval - evals)
-                self._add_to_params(t, d)
-                converged = np.abs(flat_grad).max() <= cfg.tolerance_grad
-            else:
-                self._add_to_params(t, d)
-                ls_evals = 0
-                if n_iter != cfg.max_iter:
-                    loss = _checks.loss_value("LBFGS", self._eval_closure(closure))
-                    flat_grad = self._flat_grad()
-                    converged = np.abs(flat_grad).max() <= cfg.tolerance_grad
-                    ls_evals = 1
-            evals += ls_evals
-            state["func_evals"] += ls_evals
-
-            if n_iter == cfg.max_iter or evals >= cfg.max_eval or converged:
+            loss, flat_grad, used, converged = self._move(
+                closure, cfg, memory, loss, flat_grad, slope, evals,
+                last=n_iter == cfg.max_iter)
+            evals += used
+            state["func_evals"] += used
+            if self._stop(cfg, memory, n_iter, evals, converged, loss):
                 break
-            if np.abs(d).max() * abs(t) <= cfg.tolerance_change:
-                break
-            if abs(loss - prev_loss) < cfg.tolerance_change:
-                break
-
-        state.update(d=d, t=t, old_dirs=grad_diffs, old_stps=steps, ro=rhos, H_diag=h_diag,
-                     prev_flat_grad=prev_grad, prev_loss=prev_loss)
+        memory.save(state)
         return orig_loss
 
+    def _move(self, closure: Callable[[], Any], cfg: _Settings, memory: _Memory, loss: float,
+              flat_grad: np.ndarray, slope: float, evals: int,
+              last: bool) -> tuple[float, np.ndarray, int, bool]:
+        """Step along memory.d, by a strong-Wolfe search or by memory.t; returns the loss and
+        flat gradient there (unchanged when the last iteration skips evaluating), the number
+        of closure calls and whether the gradient is below tolerance_grad."""
+        d = memory.d
+        if cfg.line_search_fn is not None:
+            origin = [p.data.copy() for p in self._params()]
+            loss, flat_grad, memory.t, used = strong_wolfe(
+                lambda step: self._evaluate_at(closure, origin, step, d),
+                memory.t, d, loss, flat_grad, slope, max_ls=cfg.max_eval - evals)
+            self._add_to_params(memory.t, d)
+            return loss, flat_grad, used, np.abs(flat_grad).max() <= cfg.tolerance_grad
+        self._add_to_params(memory.t, d)
+        if last:
+            return loss, flat_grad, 0, False
+        loss = _checks.loss_value("LBFGS", self._eval_closure(closure))
+        flat_grad = self._flat_grad()
+        return loss, flat_grad, 1, np.abs(flat_grad).max() <= cfg.tolerance_grad
+
+    @staticmethod
+    def _stop(cfg: _Settings, memory: _Memory, n_iter: int, evals: int, converged: bool,
+              loss: float) -> bool:
+        """Out of iterations or evaluations, converged, or the step or the loss barely moved."""
+        if n_iter == cfg.max_iter or evals >= cfg.max_eval or converged:
+            return True
+        if np.abs(memory.d).max() * abs(memory.t) <= cfg.tolerance_change:
+            return True
+        return abs(loss - memory.prev_loss) < cfg.tolerance_change

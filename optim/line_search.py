@@ -39,6 +39,29 @@ def cubic_minimizer(
     return min(max(t, lo), hi)
 
 
+class _Search:
+    """The line's fixed data and the evaluation counter shared by both phases."""
+
+    def __init__(self, evaluate: Callable[[float], tuple[float, np.ndarray]], d: np.ndarray,
+                 f0: float, slope0: float, c1: float, c2: float) -> None:
+        self.evaluate, self.d, self.f0, self.slope0 = evaluate, d, f0, slope0
+        self.c1, self.c2 = c1, c2
+        self.n_evals = 0
+
+    def probe(self, step: float) -> _Trial:
+        f, g = self.evaluate(step)
+        self.n_evals += 1
+        return _Trial(step, f, g, float(g @ self.d))
+
+    def too_high(self, trial: _Trial) -> bool:
+        """Sufficient decrease fails: f(t) > f0 + c1·t·slope0."""
+        return trial.f > self.f0 + self.c1 * trial.t * self.slope0
+
+    def curvature_ok(self, trial: _Trial) -> bool:
+        """|g(t)·d| ≤ c2·|slope0|."""
+        return abs(trial.slope) <= -self.c2 * self.slope0
+
+
 def strong_wolfe(
     evaluate: Callable[[float], tuple[float, np.ndarray]],
     t: float,
@@ -60,39 +83,39 @@ def strong_wolfe(
     at least a tenth of the bracket away from its ends. At most `max_ls` further evaluations.
     Returns (loss, gradient, t, number of evaluations).
     """
-    d_norm = float(np.abs(d).max())
-
-    def probe(step: float) -> _Trial:
-        f, g = evaluate(step)
-        return _Trial(step, f, g, float(g @ d))
-
-    def too_high(trial: _Trial) -> bool:  # sufficient decrease fails
-        return trial.f > f0 + c1 * trial.t * slope0
-
-    def curvature_ok(trial: _Trial) -> bool:
-        return abs(trial.slope) <= -c2 * slope0
-
+    search = _Search(evaluate, d, f0, slope0, c1, c2)
     start = _Trial(0.0, f0, g0, slope0)
-    prev, cur = start, probe(t)
-    n_evals, n_iter = 1, 0
-    bracket: list[_Trial] | None = None
+    accepted, bracket, n_iter = _grow(search, start, t, max_ls)
+    if accepted is None:
+        accepted = _zoom(search, bracket, n_iter, max_ls, tolerance_change,
+                         float(np.abs(d).max()))
+    return accepted.f, accepted.g, accepted.t, search.n_evals
+
+
+def _grow(search: _Search, start: _Trial, t: float,
+          max_ls: int) -> tuple[_Trial | None, list[_Trial], int]:
+    """Phase one: an acceptable trial, or a bracket [prev, cur] holding one; and the number
+    of iterations spent."""
+    prev, cur = start, search.probe(t)
+    n_iter = 0
     while n_iter < max_ls:
-        if too_high(cur) or (n_iter > 1 and cur.f >= prev.f):
-            bracket = [prev, cur]
-            break
-        if curvature_ok(cur):
-            return cur.f, cur.g, cur.t, n_evals
+        if search.too_high(cur) or (n_iter > 1 and cur.f >= prev.f):
+            return None, [prev, cur], n_iter
+        if search.curvature_ok(cur):
+            return cur, [], n_iter
         if cur.slope >= 0:
-            bracket = [prev, cur]
-            break
+            return None, [prev, cur], n_iter
         grown = cubic_minimizer(prev.t, prev.f, prev.slope, cur.t, cur.f, cur.slope,
                                 bounds=(cur.t + 0.01 * (cur.t - prev.t), cur.t * 10))
-        prev, cur = cur, probe(grown)
-        n_evals += 1
+        prev, cur = cur, search.probe(grown)
         n_iter += 1
-    if bracket is None:
-        bracket = [start, cur]  # out of evaluations while still growing
+    return None, [start, cur], n_iter  # out of evaluations while still growing
 
+
+def _zoom(search: _Search, bracket: list[_Trial], n_iter: int, max_ls: int,
+          tolerance_change: float, d_norm: float) -> _Trial:
+    """Phase two: shrink the bracket until a trial meets both conditions (or the budget or
+    the bracket's width runs out, giving its lower end)."""
     low = 0 if bracket[0].f <= bracket[1].f else 1
     stalled = False
     while n_iter < max_ls:
@@ -101,29 +124,28 @@ def strong_wolfe(
             break
         a, b = bracket
         t = cubic_minimizer(a.t, a.f, a.slope, b.t, b.f, b.slope)
-        # A trial too close to an end makes little progress: after twice in a row (or when
-        # it falls outside), move it a tenth of the bracket inwards.
-        margin = 0.1 * (right - left)
-        if min(right - t, t - left) < margin:
-            if stalled or t >= right or t <= left:
-                t = right - margin if abs(t - right) < abs(t - left) else left + margin
-                stalled = False
-            else:
-                stalled = True
-        else:
-            stalled = False
-        new = probe(t)
-        n_evals += 1
+        t, stalled = _keep_inside(t, left, right, stalled)
+        new = search.probe(t)
         n_iter += 1
         high = 1 - low
-        if too_high(new) or new.f >= bracket[low].f:
+        if search.too_high(new) or new.f >= bracket[low].f:
             bracket[high] = new
             low = 0 if bracket[0].f <= bracket[1].f else 1
         else:
-            if curvature_ok(new):
-                return new.f, new.g, new.t, n_evals
+            if search.curvature_ok(new):
+                return new
             if new.slope * (bracket[high].t - bracket[low].t) >= 0:
                 bracket[high] = bracket[low]
             bracket[low] = new
-    best = bracket[low]
-    return best.f, best.g, best.t, n_evals
+    return bracket[low]
+
+
+def _keep_inside(t: float, left: float, right: float, stalled: bool) -> tuple[float, bool]:
+    """A trial too close to an end of [left, right] makes little progress: after twice in a
+    row (or when it falls outside), move it a tenth of the bracket inwards."""
+    margin = 0.1 * (right - left)
+    if min(right - t, t - left) >= margin:
+        return t, False
+    if stalled or t >= right or t <= left:
+        return (right - margin if abs(t - right) < abs(t - left) else left + margin), False
+    return t, True

@@ -6,7 +6,7 @@ from typing import Any, Callable
 import numpy as np
 
 from .optimizer import (Optimizer, ParamsT, _regularized_grad, _update_moments,
-                        mark_changed)
+                        as_array, mark_changed)
 
 
 def _nadam_update(
@@ -26,34 +26,32 @@ def _nadam_update(
     decoupled_weight_decay: bool,
     maximize: bool,
 ) -> None:
-    """In place, at step t: p ← p·(1 − lr·wd) (decoupled) or g ← g + wd·p (L2);
+    """NAdam in place, at step t of each parameter θ:
+    g ← ∇f(θ), plus λ·θ with L2 weight decay (decoupled: θ ← θ·(1 − α·λ) instead);
     μₜ = β₁·(1 − ½·0.96^(t·ψ)),  Πₜ = μ₁⋯μₜ (updated in `mu_products`);
-    m ← β₁·m + (1−β₁)·g;  v ← β₂·v + (1−β₂)·g²;  d = √(v/(1−β₂ᵗ)) + ε;
-    p ← p − lr·(1−μₜ)/(1−Πₜ) · g/d − lr·μₜ₊₁/(1−Πₜ·μₜ₊₁) · m/d.
+    m ← β₁·m + (1−β₁)·g;  v ← β₂·v + (1−β₂)·g²;  v̂ = v/(1−β₂ᵗ);
+    θ ← θ − α·(1−μₜ)/(1−Πₜ) · g/(√v̂ + ε) − α·μₜ₊₁/(1−Πₜ·μₜ₊₁) · m/(√v̂ + ε).
     """
     l2 = 0.0 if decoupled_weight_decay else weight_decay
-    for i, p in enumerate(params):
-        step = steps[i]
+    for i, theta in enumerate(params):
+        t, m, v = steps[i], exp_avgs[i], exp_avg_sqs[i]
         if decoupled_weight_decay and weight_decay != 0:
-            p *= 1.0 - lr * weight_decay
-        g = _regularized_grad(p, grads[i], l2, maximize)
-        m, v = exp_avgs[i], exp_avg_sqs[i]
-        mu = beta1 * (1.0 - 0.5 * 0.96 ** (step * momentum_decay))
-        mu_next = beta1 * (1.0 - 0.5 * 0.96 ** ((step + 1) * momentum_decay))
+            theta *= 1.0 - lr * weight_decay
+        g = _regularized_grad(theta, grads[i], l2, maximize)
+        mu = beta1 * (1.0 - 0.5 * 0.96 ** (t * momentum_decay))
+        mu_next = beta1 * (1.0 - 0.5 * 0.96 ** ((t + 1) * momentum_decay))
         mu_product = mu_products[i] = mu_products[i] * mu
         scratch = _update_moments(g, m, v, beta1, beta2)
-        np.divide(v, 1.0 - beta2**step, out=scratch)
+        np.divide(v, 1.0 - beta2**t, out=scratch)  # v̂
         np.sqrt(scratch, out=scratch)
         scratch += eps
-        denom = scratch
-        grad_coef = lr * (1.0 - mu) / (1.0 - mu_product)
-        avg_coef = lr * mu_next / (1.0 - mu_product * mu_next)
-        step_dir = np.divide(g, denom)
-        step_dir *= grad_coef
-        p -= step_dir
+        denom = scratch                             # √v̂ + ε
+        step_dir = as_array(np.divide(g, denom))
+        step_dir *= lr * (1.0 - mu) / (1.0 - mu_product)
+        theta -= step_dir
         np.divide(m, denom, out=step_dir)
-        step_dir *= avg_coef
-        p -= step_dir
+        step_dir *= lr * mu_next / (1.0 - mu_product * mu_next)
+        theta -= step_dir
 
 
 class NAdam(Optimizer):
@@ -90,34 +88,23 @@ class NAdam(Optimizer):
     def step(self, closure: Callable[[], Any] | None = None) -> Any:
         """One update of every parameter that has a gradient; returns `closure()` if given."""
         loss = self._eval_closure(closure)
-        state = self.state
         for group in self.param_groups:
-            params, grads, exp_avgs, exp_avg_sqs, mu_products, steps = [], [], [], [], [], []
-            holders = []
-            for p in group["params"]:
-                if p.grad is None:
-                    continue
-                st = state.get(p)
-                if st is None:
-                    st = state[p] = {"step": 0, "mu_product": 1.0,
-                                     "exp_avg": np.zeros_like(p.data),
-                                     "exp_avg_sq": np.zeros_like(p.data)}
-                st["step"] += 1
-                holders.append(st)
-                params.append(p.data)
-                grads.append(p.grad.data)
-                exp_avgs.append(st["exp_avg"])
-                exp_avg_sqs.append(st["exp_avg_sq"])
-                mu_products.append(st["mu_product"])
-                steps.append(st["step"])
+            params, grads, states = self._gather(group, _new_state)
+            mu_products = [st["mu_product"] for st in states]
             beta1, beta2 = group["betas"]
-            _nadam_update(params, grads, exp_avgs, exp_avg_sqs, mu_products, steps,
-                          lr=group["lr"], beta1=beta1, beta2=beta2, eps=group["eps"],
-                          weight_decay=group["weight_decay"],
+            _nadam_update(params, grads, [st["exp_avg"] for st in states],
+                          [st["exp_avg_sq"] for st in states], mu_products,
+                          [st["step"] for st in states], lr=group["lr"], beta1=beta1,
+                          beta2=beta2, eps=group["eps"], weight_decay=group["weight_decay"],
                           momentum_decay=group["momentum_decay"],
                           decoupled_weight_decay=group["decoupled_weight_decay"],
                           maximize=group["maximize"])
             mark_changed(params)
-            for st, mu_product in zip(holders, mu_products):
+            for st, mu_product in zip(states, mu_products):
                 st["mu_product"] = mu_product
         return loss
+
+
+def _new_state(data: np.ndarray) -> dict[str, Any]:
+    return {"step": 0, "mu_product": 1.0, "exp_avg": np.zeros_like(data),
+            "exp_avg_sq": np.zeros_like(data)}

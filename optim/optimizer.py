@@ -67,6 +67,12 @@ def _regularized_grad(
     return out
 
 
+def as_array(x: Any) -> np.ndarray:
+    """`x` as an ndarray: a ufunc on 0-d arrays returns a NumPy scalar, which `out=` and
+    in-place updates can't use."""
+    return x if type(x) is np.ndarray else np.asarray(x)
+
+
 def _update_moments(g: np.ndarray, m: np.ndarray, v: np.ndarray, beta1: float,
                     beta2: float) -> np.ndarray:
     """In place: m ← β₁·m + (1−β₁)·g, v ← β₂·v + (1−β₂)·g² (Adam's two moments).
@@ -74,6 +80,8 @@ def _update_moments(g: np.ndarray, m: np.ndarray, v: np.ndarray, beta1: float,
     Returns the scratch array it used, free for the caller's next step.
     """
     scratch = np.subtract(g, m)
+    if type(scratch) is not np.ndarray:  # a 0-d parameter: ufuncs return a NumPy scalar
+        scratch = np.asarray(scratch)
     scratch *= 1.0 - beta1
     m += scratch                      # m + (1−β₁)(g − m) = β₁·m + (1−β₁)·g
     np.multiply(g, g, out=scratch)
@@ -236,6 +244,33 @@ class Optimizer:
     def step(self, closure: Callable[[], Any] | None = None) -> Any:
         """Update every parameter that has a gradient; return `closure()` if given."""
         raise NotImplementedError(f"{type(self).__name__} does not implement step()")
+
+    def _gather(
+        self, group: dict[str, Any],
+        new_state: Callable[[np.ndarray], dict[str, Any]] | None = None,
+    ) -> tuple[list[np.ndarray], list[np.ndarray], list[dict[str, Any]]]:
+        """The arrays of `group`'s parameters that have a gradient, their gradients' arrays
+        and their state dicts, in the group's order: what `_<name>_update` works on.
+
+        With `new_state`, a parameter's state is made by `new_state(p.data)` on its first
+        gradient, and a "step" count in it advances by one; without, no state is kept.
+        """
+        params, grads, states = [], [], []
+        state = self.state
+        for p in group["params"]:
+            grad = p.grad
+            if grad is None:
+                continue
+            params.append(p.data)
+            grads.append(grad.data)
+            if new_state is not None:
+                st = state.get(p)
+                if st is None:
+                    st = state[p] = new_state(p.data)
+                if "step" in st:
+                    st["step"] += 1
+                states.append(st)
+        return params, grads, states
 
     def _eval_closure(self, closure: Callable[[], Any] | None) -> Any:
         if closure is None:

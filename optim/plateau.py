@@ -6,15 +6,17 @@ from typing import Any, SupportsFloat
 
 from . import _checks
 from .optimizer import Optimizer
+from .scheduler import LRScheduler
 
 
-class ReduceLROnPlateau:
+class ReduceLROnPlateau(LRScheduler):
     """lr ← max(lr·factor, min_lr) once the metric has not improved for more than `patience`
     steps; then wait `cooldown` steps before counting again.
 
     "Improved" means below best·(1 − threshold) in mode "min" with threshold_mode "rel"
     (best − threshold with "abs"; above best·(1 + threshold) or best + threshold in mode
-    "max"). Changes smaller than `eps` are skipped.
+    "max"). Changes smaller than `eps` are skipped. Unlike the other schedules it has no
+    closed form: `step(metrics)` takes the metric, and the rate follows it.
     """
 
     def __init__(
@@ -29,9 +31,7 @@ class ReduceLROnPlateau:
         min_lr: list[float] | float = 0.0,
         eps: float = 1e-8,
     ) -> None:
-        if not isinstance(optimizer, Optimizer):
-            raise TypeError(f"ReduceLROnPlateau needs an Optimizer, got "
-                            f"{type(optimizer).__name__}")
+        self._bind(optimizer)
         _checks.scheduler_options("ReduceLROnPlateau", factor=factor, patience=patience,
                                   threshold=threshold, cooldown=cooldown, min_lr=min_lr,
                                   eps=eps)
@@ -42,7 +42,6 @@ class ReduceLROnPlateau:
         if threshold_mode not in ("rel", "abs"):
             raise ValueError(f"ReduceLROnPlateau: threshold_mode must be 'rel' or 'abs', got "
                              f"{threshold_mode!r}")
-        self.optimizer = optimizer
         n_groups = len(optimizer.param_groups)
         if isinstance(min_lr, (list, tuple)):
             if len(min_lr) != n_groups:
@@ -76,7 +75,14 @@ class ReduceLROnPlateau:
             return value > best * (1.0 + self.threshold)
         return value > best + self.threshold
 
-    def step(self, metrics: SupportsFloat) -> None:
+    def lr_at(self, epoch: int) -> list[float]:
+        """Refused: the rate at a step depends on the metrics seen, not on the step."""
+        raise NotImplementedError(
+            "ReduceLROnPlateau has no closed-form rate: it follows the metric passed to "
+            "step(metrics); read the current rates with get_last_lr()"
+        )
+
+    def step(self, metrics: SupportsFloat) -> None:  # type: ignore[override]
         """Record one value of the metric; reduce the rates when it has plateaued."""
         try:
             current = float(metrics.item() if hasattr(metrics, "item") else metrics)
@@ -114,15 +120,7 @@ class ReduceLROnPlateau:
             )
         self.min_lrs = [self.default_min_lr] * n_groups
 
-    def get_last_lr(self) -> list[float]:
-        """The rates after the last `step()`, one per group."""
-        return self._last_lr
-
-    def state_dict(self) -> dict[str, Any]:
-        """Everything but the optimizer (which saves itself)."""
-        return {k: v for k, v in self.__dict__.items() if k != "optimizer"}
-
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
-        """Restore what `state_dict()` returned."""
+        """Restore what `state_dict()` returned (the rates live in the optimizer's state)."""
         _checks.check_scheduler_state(self, state_dict)
         self.__dict__.update(state_dict)

@@ -5,7 +5,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from .optimizer import Optimizer, ParamsT, _regularized_grad, mark_changed
+from .optimizer import Optimizer, ParamsT, _regularized_grad, as_array, mark_changed
 
 
 def _rmsprop_update(
@@ -29,7 +29,7 @@ def _rmsprop_update(
     for i, p in enumerate(params):
         g = _regularized_grad(p, grads[i], weight_decay, maximize)
         v = square_avgs[i]
-        scratch = np.multiply(g, g)
+        scratch = as_array(np.multiply(g, g))
         scratch *= 1 - alpha
         v *= alpha
         v += scratch
@@ -87,29 +87,24 @@ class RMSprop(Optimizer):
     def step(self, closure: Callable[[], Any] | None = None) -> Any:
         """One update of every parameter that has a gradient; returns `closure()` if given."""
         loss = self._eval_closure(closure)
-        state = self.state
         for group in self.param_groups:
             momentum, centered = group["momentum"], group["centered"]
-            params, grads, square_avgs, grad_avgs, buffers = [], [], [], [], []
-            for p in group["params"]:
-                if p.grad is None:
-                    continue
-                st = state.get(p)
-                if st is None:
-                    st = state[p] = {"step": 0, "square_avg": np.zeros_like(p.data)}
-                    if momentum > 0:
-                        st["momentum_buffer"] = np.zeros_like(p.data)
-                    if centered:
-                        st["grad_avg"] = np.zeros_like(p.data)
-                st["step"] += 1
-                params.append(p.data)
-                grads.append(p.grad.data)
-                square_avgs.append(st["square_avg"])
-                grad_avgs.append(st.get("grad_avg"))
-                buffers.append(st.get("momentum_buffer"))
-            _rmsprop_update(params, grads, square_avgs, grad_avgs, buffers, lr=group["lr"],
+            params, grads, states = self._gather(
+                group, lambda data: _new_state(data, momentum, centered))
+            _rmsprop_update(params, grads, [st["square_avg"] for st in states],
+                            [st.get("grad_avg") for st in states],
+                            [st.get("momentum_buffer") for st in states], lr=group["lr"],
                             alpha=group["alpha"], eps=group["eps"],
                             weight_decay=group["weight_decay"], momentum=momentum,
                             centered=centered, maximize=group["maximize"])
             mark_changed(params)
         return loss
+
+
+def _new_state(data: np.ndarray, momentum: float, centered: bool) -> dict[str, Any]:
+    state = {"step": 0, "square_avg": np.zeros_like(data)}
+    if momentum > 0:
+        state["momentum_buffer"] = np.zeros_like(data)
+    if centered:
+        state["grad_avg"] = np.zeros_like(data)
+    return state

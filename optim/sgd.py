@@ -78,31 +78,22 @@ class SGD(Optimizer):
     def step(self, closure: Callable[[], Any] | None = None) -> Any:
         """One update of every parameter that has a gradient; returns `closure()` if given."""
         loss = self._eval_closure(closure)
-        state = self.state
         for group in self.param_groups:
             momentum = group["momentum"]
-            params, grads, buffers, holders = [], [], [], []
-            for p in group["params"]:
-                grad = p.grad
-                if grad is None:
-                    continue
-                params.append(p.data)
-                grads.append(grad.data)
-                if momentum != 0:
-                    st = state.get(p)
-                    if st is None:
-                        st = state[p] = {}
-                    holders.append(st)
-                    buffers.append(st.get("momentum_buffer"))
-            if not momentum:
-                buffers = [None] * len(params)
+            # The momentum buffer is made from the first gradient, so a new state starts empty.
+            params, grads, states = self._gather(group, _no_buffer if momentum else None)
+            buffers = [st.get("momentum_buffer") for st in states] or [None] * len(params)
             _sgd_update(params, grads, buffers, lr=group["lr"], momentum=momentum,
                         dampening=group["dampening"], nesterov=group["nesterov"],
                         weight_decay=group["weight_decay"], maximize=group["maximize"])
             mark_changed(params)
-            for st, buf in zip(holders, buffers):
+            for st, buf in zip(states, buffers):
                 st["momentum_buffer"] = buf
         return loss
+
+
+def _no_buffer(data: np.ndarray) -> dict[str, Any]:
+    return {}
 
 
 class Momentum(SGD):

@@ -3,7 +3,8 @@
 Fused ops write their backward once, on operators that ndarrays and Tensors share, so that the
 same formula runs on arrays (the fast path) and on Tensors (with create_graph=True). The few
 primitives NumPy has no ufunc for (erf, a stable sigmoid) go through the `*_any` helpers here,
-which pick the array function or the differentiable op by the argument's type.
+which pick the engine's array kernel (from `autograd.extend`) or the differentiable op by the
+argument's type.
 """
 from __future__ import annotations
 
@@ -15,15 +16,11 @@ import numpy as np
 
 import autograd
 from autograd import Tensor
+from autograd.extend import data_of, erf_array, sigmoid_array
 
 REDUCTIONS = ("mean", "sum", "none")
 INV_SQRT2 = 1.0 / math.sqrt(2.0)
 INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
-
-
-def data_of(x: Any) -> np.ndarray:
-    """The ndarray behind a Tensor, array, list or number."""
-    return x.data if isinstance(x, Tensor) else np.asarray(x)
 
 
 def as_tensor(x: Any) -> Tensor:
@@ -64,25 +61,14 @@ def row_max(x: np.ndarray) -> np.ndarray:
     return x.max(axis=1, keepdims=True)
 
 
-def stable_sigmoid(x: np.ndarray) -> np.ndarray:
-    """σ(x) = 1 / (1 + e⁻ˣ) from e^(-|x|), so no exp overflows for large |x|."""
-    e = np.exp(-np.abs(x))
-    s = 1 / (1 + e)
-    return np.where(x >= 0, s, e * s)
-
-
 def sigmoid_any(x: Any) -> Any:
     """σ(x): plain on an ndarray, the differentiable op on a Tensor."""
-    return autograd.sigmoid(x) if isinstance(x, Tensor) else stable_sigmoid(x)
+    return autograd.sigmoid(x) if isinstance(x, Tensor) else sigmoid_array(x)
 
 
 def erf_any(x: Any) -> Any:
     """erf(x): plain on an ndarray, the differentiable op on a Tensor."""
-    if isinstance(x, Tensor):
-        return autograd.erf(x)
-    from autograd.ops._erf import erf as erf_array
-
-    return erf_array(x)
+    return autograd.erf(x) if isinstance(x, Tensor) else erf_array(x)
 
 
 def softplus_any(x: Any) -> Any:

@@ -13,7 +13,7 @@ import numpy as np
 
 import autograd
 from autograd import Tensor
-from autograd.function import Op
+from autograd.extend import Op
 
 from ._util import INV_SQRT2, INV_SQRT_2PI, erf_any, sigmoid_any, softplus_any
 

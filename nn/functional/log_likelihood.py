@@ -10,8 +10,7 @@ from typing import Any
 import numpy as np
 
 from autograd import Tensor
-from autograd.function import Op
-from autograd.ops.shape import scatter_add
+from autograd.extend import Op, scatter_add
 
 from ._targets import as_rows, batch_shape, check_weight, class_indices, index_weights
 from ._util import as_float_array, as_tensor, check_reduction, data_of, row_max

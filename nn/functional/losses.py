@@ -12,7 +12,7 @@ import numpy as np
 
 import autograd
 from autograd import Tensor
-from autograd.function import Op
+from autograd.extend import Op
 
 from .. import _checks
 from ._util import (as_float_array, as_tensor, check_reduction, check_same_shape, like_input,

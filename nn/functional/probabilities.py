@@ -6,8 +6,7 @@ from typing import Any
 import numpy as np
 
 from autograd import Tensor
-from autograd.function import Op
-from autograd.ops._util import normalize_axis
+from autograd.extend import Op, data_of, normalize_axis
 
 from ._util import row_max
 
@@ -52,7 +51,7 @@ class LogSoftmax(Op):
 
 def _axis(x: Any, axis: int, name: str) -> int | None:
     """`axis` as a non-negative int; None for a 0-d input (a single element, as torch)."""
-    ndim = x.data.ndim if isinstance(x, Tensor) else np.ndim(x)
+    ndim = data_of(x).ndim
     if not isinstance(axis, (int, np.integer)):
         raise TypeError(f"{name}: axis must be one int; got {axis!r}")
     if ndim == 0 and axis in (0, -1):

@@ -1,4 +1,4 @@
-"""Test helpers for nn: numerical gradients of a module's parameters."""
+"""Test helpers for nn: numerical gradients of a module's parameters, memory layouts."""
 from __future__ import annotations
 
 from typing import Callable, Sequence
@@ -30,3 +30,24 @@ def check_param_grads(loss_fn: Callable[[], Tensor], params: Sequence[Tensor],
             numeric.reshape(-1)[i] = (hi - lo) / (2 * eps)
         np.testing.assert_allclose(analytic, numeric, atol=atol, rtol=rtol,
                                    err_msg=f"parameter {k} of shape {p.shape}")
+
+
+LAYOUTS = ["C", "F", "strided", "negative", "transposed"]
+
+
+def in_layout(a: np.ndarray, layout: str) -> np.ndarray:
+    """The same values as `a` in another memory layout."""
+    if layout == "C":
+        return np.ascontiguousarray(a)
+    if layout == "F":
+        return np.asfortranarray(a)
+    if layout == "strided":  # every other element of a larger array
+        big = np.zeros(tuple(2 * s for s in a.shape), a.dtype)
+        every_other = tuple(slice(None, None, 2) for _ in a.shape)
+        big[every_other] = a
+        return big[every_other]
+    flip = tuple(slice(None, None, -1) for _ in a.shape)
+    if layout == "negative":  # a view walking memory backwards on every axis
+        return np.ascontiguousarray(a[flip])[flip]
+    axes = tuple(range(a.ndim))[::-1]  # layout == "transposed": a transposed view
+    return np.ascontiguousarray(a.transpose(axes)).transpose(axes)

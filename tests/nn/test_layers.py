@@ -22,9 +22,9 @@ def _rand(*shape, seed=0, dtype=np.float64):
 
 
 # -- Dense -------------------------------------------------------------------------------------
-def test_dense_shapes_defaults_and_alias():
+def test_dense_shapes_defaults_and_not_linear():
     layer = nn.Dense(5, 3)
-    assert nn.Linear is nn.Dense
+    assert nn.Linear is not nn.Dense  # Linear is PyTorch's (out, in) layer
     assert layer.weight.shape == (5, 3) and layer.bias.shape == (3,)
     assert layer.weight.dtype == np.float32 and np.all(layer.bias.data == 0)
     assert [n for n, _ in layer.named_parameters()] == ["weight", "bias"]
