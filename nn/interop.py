@@ -6,8 +6,7 @@ Names are the model's own qualified names, which are PyTorch's for the same arch
 differs is the Dense weight: ours is (in_features, out_features), PyTorch's Linear stores
 (out_features, in_features), so it is transposed on the way out and back on the way in. A
 layer class whose weight already has PyTorch's layout says so with `torch_layout = True`
-(a Dense subclass included); `nn.Linear`, when it is PyTorch's own layer rather than an
-alias of Dense, is never transposed either.
+(a Dense subclass included); `nn.Linear` is PyTorch's own layer and is never transposed.
 """
 from __future__ import annotations
 
@@ -28,10 +27,7 @@ def weight_is_transposed(module: Any) -> bool:
     if flag is not None:
         return not flag
     package = sys.modules[__name__.rpartition(".")[0]]
-    dense, linear = package.Dense, getattr(package, "Linear", None)
-    if linear is not None and linear is not dense and isinstance(module, linear):
-        return False
-    return isinstance(module, dense)
+    return isinstance(module, package.Dense)
 
 
 def _entries(model: Any, who: str) -> OrderedDict:
