@@ -194,14 +194,16 @@ def _lenet(nn_, F_):
         def __init__(self):
             super().__init__()
             self.conv1 = nn_.Conv2d(1, 6, 5, padding=2)
+            self.bn1 = nn_.BatchNorm2d(6)
             self.conv2 = nn_.Conv2d(6, 16, 5)
             self.drop = nn_.Dropout2d(0.25)
-            self.head = nn_.ModuleDict({"flat": nn_.Flatten(), "norm": nn_.LayerNorm(16 * 25)})
+            self.head = nn_.ModuleDict({"flat": nn_.Flatten(), "norm": nn_.LayerNorm(16 * 25),
+                                        "fc": nn_.Linear(16 * 25, 10)})
 
         def forward(self, x):
-            x = F_.max_pool2d(F_.relu(self.conv1(x)), 2)
+            x = F_.max_pool2d(F_.relu(self.bn1(self.conv1(x))), 2)
             x = F_.avg_pool2d(F_.relu(self.drop(self.conv2(x))), 2)
-            return self.head["norm"](self.head["flat"](x))
+            return self.head["fc"](self.head["norm"](self.head["flat"](x)))
     return Net()
 
 
@@ -223,3 +225,42 @@ def test_a_pytorch_cnn_ports_by_changing_the_imports():
     for (name, p), (_, q) in zip(ours.named_parameters(), ref.named_parameters()):
         np.testing.assert_allclose(p.grad.data, q.grad.numpy(), rtol=1e-9, atol=1e-10,
                                    err_msg=name)
+
+
+def _mlp(nn_):
+    """A PyTorch MLP, written once for either library."""
+    return nn_.Sequential(nn_.Linear(6, 16), nn_.BatchNorm1d(16), nn_.ReLU(),
+                          nn_.Linear(16, 16), nn_.Tanh(), nn_.Linear(16, 3))
+
+
+def test_a_pytorch_mlp_and_cnn_train_alike_after_changing_the_imports():
+    """Training mode too: BatchNorm's batch statistics and running buffers, the gradients of
+    every Linear, and SGD with momentum stepping both models from the same weights."""
+    torch = _torch("the port")
+    import optim
+    for build, shape in ((_mlp, (8, 6)), (None, (4, 1, 28, 28))):
+        ref = build(torch.nn) if build else _lenet(torch.nn, torch.nn.functional)
+        ours = build(nn) if build else _lenet(nn, F)
+        ref.double().train()
+        ours.double().train()
+        if build is None:  # dropout draws differ between the libraries: switch it off alike
+            ref.drop.p = ours.drop.p = 0.0
+        ours.load_state_dict(ref.state_dict())
+        opt_ref = torch.optim.SGD(ref.parameters(), lr=0.1, momentum=0.9)
+        opt = optim.SGD(ours.parameters(), lr=0.1, momentum=0.9)
+        rng = np.random.default_rng(2)
+        for _ in range(3):
+            x = rng.standard_normal(shape)
+            target = rng.standard_normal((shape[0], 3 if build else 10))
+            opt_ref.zero_grad()
+            loss_ref = ((ref(torch.from_numpy(x)) - torch.from_numpy(target)) ** 2).mean()
+            loss_ref.backward()
+            opt_ref.step()
+            opt.zero_grad()
+            loss = ((ours(Tensor(x)) - Tensor(target)) ** 2).mean()
+            loss.backward()
+            opt.step()
+            np.testing.assert_allclose(loss.item(), loss_ref.item(), rtol=1e-9)
+        for (name, a), (_, b) in zip(ours.state_dict().items(), ref.state_dict().items()):
+            np.testing.assert_allclose(np.asarray(a.data if hasattr(a, "data") else a),
+                                       b.numpy(), rtol=1e-8, atol=1e-10, err_msg=name)
