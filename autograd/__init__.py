@@ -17,6 +17,8 @@ from . import ops
 from . import functional  # noqa: E402  (autograd.functional.vjp, jvp, jacobian, ...)
 from . import profiler  # noqa: E402  (autograd.profiler.profile)
 from .dlpack import from_dlpack
+from .dtypes import *  # noqa: F401,F403  (float64, int64, ...: PyTorch's dtype names)
+from . import dtypes
 from .random import default_generator, get_rng_state, manual_seed, set_rng_state
 
 __all__ = [
@@ -25,5 +27,5 @@ __all__ = [
     "manual_seed", "default_generator", "get_rng_state", "set_rng_state",
     "zeros", "ones", "full", "empty", "zeros_like", "ones_like", "arange", "eye", "randn",
     "rand", "from_dlpack",
-    *ops.__all__,
+    *ops.__all__, *dtypes.__all__,
 ]

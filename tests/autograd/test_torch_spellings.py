@@ -161,3 +161,15 @@ def test_nn_softmax_takes_dim() -> None:
     same(nn.LogSoftmax(dim=-1)(ours), torch.nn.LogSoftmax(dim=-1)(theirs))
     with pytest.raises(TypeError, match="both"):
         nn.functional.softmax(ours, 0, dim=1)
+
+
+@pytest.mark.parametrize("name", ["float16", "float32", "float64", "half", "double", "int8",
+                                  "int16", "int32", "int64", "long", "uint8"])
+def test_pytorchs_dtype_names_give_the_same_dtypes(name: str) -> None:
+    """`dtype=autograd.float64` where a PyTorch program writes `dtype=torch.float64`."""
+    ours = ag.zeros(2, dtype=getattr(ag, name))
+    theirs = torch.zeros(2, dtype=getattr(torch, name))
+    assert ours.dtype == theirs.numpy().dtype
+    line = ag.linspace(-np.pi, np.pi, 7, dtype=ag.float64)
+    same(line, torch.linspace(-np.pi, np.pi, 7, dtype=torch.float64))
+    assert ag.randn((), dtype=ag.float64).shape == ()
