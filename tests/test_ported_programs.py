@@ -1,0 +1,306 @@
+"""Programs written for PyTorch, ported by changing only the imports.
+
+Each program is written once, PyTorch style, against a namespace `L` that holds what its
+imports would: `L.torch` (`import torch` / `import autograd`), `L.nn`, `L.F`
+(`torch.nn.functional` / `nn.functional`), `L.optim`, `L.autograd` (`torch.autograd` /
+`autograd`), `L.data` (`torch.utils.data` / `nn.data`) and `L.save`/`L.load` (`torch.save` /
+`nn.save`). Every program runs on our library alone and must learn; with PyTorch installed it
+also runs on PyTorch from the same starting weights and data, in float64, and losses, weights
+and gradients must agree after several steps.
+
+The programs: the four polynomial fits of PyTorch's "Learning PyTorch with Examples" (tensors
+and autograd, a custom autograd Function, an nn.Module, an optimizer), micrograd's two-moons
+demo, a digits classifier (DataLoader, BatchNorm1d, Dropout, AdamW, an LR schedule,
+clip_grad_norm_, resuming from checkpoints), Hessian-vector products by double backward, and
+a WGAN-GP gradient penalty.
+
+Notes on the port (the contract's deliberate differences): `Tensor.size` is NumPy's element
+count, so the programs write `x.shape[0]` where PyTorch code often writes `x.size(0)`.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any, Callable
+
+import numpy as np
+import pytest
+
+import autograd
+import nn
+import nn.functional as F
+import optim
+
+
+@dataclass(frozen=True)
+class Lib:
+    """What a program's imports give it: the only thing that differs between the two runs."""
+
+    name: str
+    torch: Any
+    nn: Any
+    F: Any
+    optim: Any
+    autograd: Any
+    data: Any
+    save: Callable
+    load: Callable
+
+
+OURS = Lib("ours", autograd, nn, F, optim, autograd, nn.data, nn.save, nn.load)
+
+
+def _pytorch(what: str) -> Lib:
+    torch = pytest.importorskip("torch", reason=f"PyTorch is the oracle for {what}")
+    return Lib("torch", torch, torch.nn, torch.nn.functional, torch.optim, torch.autograd,
+               torch.utils.data, torch.save, torch.load)
+
+
+def _np(t: Any) -> np.ndarray:
+    """A tensor of either library (or an array) as a NumPy array."""
+    t = t.detach() if hasattr(t, "detach") else t
+    return np.asarray(t.numpy() if hasattr(t, "numpy") else t)
+
+
+def _close(a: Any, b: Any, what: str, rtol: float = 1e-9, atol: float = 1e-11) -> None:
+    np.testing.assert_allclose(_np(a), _np(b), rtol=rtol, atol=atol, err_msg=what)
+
+
+def _same_state(ours: Any, ref: Any, rtol: float = 1e-9, atol: float = 1e-11) -> None:
+    a, b = ours.state_dict(), ref.state_dict()
+    assert list(a) == list(b)
+    for name in a:
+        _close(a[name], b[name], name, rtol, atol)
+
+
+# --- Learning PyTorch with Examples: y = sin(x) on [-pi, pi] by a cubic -----------------------
+
+DTYPE = "float64"  # the tutorial's float32, widened so the two libraries can agree tightly
+
+
+def _sine(L: Lib) -> tuple[Any, Any]:
+    dtype = getattr(L.torch, DTYPE)
+    x = L.torch.linspace(-math.pi, math.pi, 2000, dtype=dtype)
+    return x, L.torch.sin(x)
+
+
+def _coefficients(L: Lib, init: Any, fill: tuple) -> list:
+    """randn(()) draws, unless `init` gives the values: the comparison feeds PyTorch's draws
+    to both runs (the two libraries' generators differ, the programs do not)."""
+    dtype = getattr(L.torch, DTYPE)
+    if init is None:
+        return [L.torch.randn((), dtype=dtype, requires_grad=True) for _ in fill]
+    return [L.torch.full((), float(v), dtype=dtype, requires_grad=True) for v in init]
+
+
+def poly_tensors(L: Lib, steps: int, init: Any = None) -> tuple[list, list]:
+    """Tensors and autograd: manual gradient descent under no_grad."""
+    x, y = _sine(L)
+    a, b, c, d = _coefficients(L, init, (0, 0, 0, 0))
+    learning_rate = 1e-6
+    losses = []
+    for t in range(steps):
+        y_pred = a + b * x + c * x ** 2 + d * x ** 3
+        loss = (y_pred - y).pow(2).sum()
+        losses.append(loss.item())
+        loss.backward()
+        with L.torch.no_grad():
+            a -= learning_rate * a.grad
+            b -= learning_rate * b.grad
+            c -= learning_rate * c.grad
+            d -= learning_rate * d.grad
+            a.grad = None
+            b.grad = None
+            c.grad = None
+            d.grad = None
+    return losses, [a, b, c, d]
+
+
+def poly_function(L: Lib, steps: int) -> tuple[list, list]:
+    """A custom autograd Function: y = a + b P3(c + d x), P3 the Legendre polynomial."""
+
+    class LegendrePolynomial3(L.autograd.Function):
+        @staticmethod
+        def forward(ctx, input):
+            ctx.save_for_backward(input)
+            return 0.5 * (5 * input ** 3 - 3 * input)
+
+        @staticmethod
+        def backward(ctx, grad_output):
+            input, = ctx.saved_tensors
+            return grad_output * 1.5 * (5 * input ** 2 - 1)
+
+    x, y = _sine(L)
+    a, b, c, d = _coefficients(L, (0.0, -1.0, 0.0, 0.3), (0, 0, 0, 0))
+    learning_rate = 5e-6
+    losses = []
+    for t in range(steps):
+        P3 = LegendrePolynomial3.apply
+        y_pred = a + b * P3(c + d * x)
+        loss = (y_pred - y).pow(2).sum()
+        losses.append(loss.item())
+        loss.backward()
+        with L.torch.no_grad():
+            for p in (a, b, c, d):
+                p -= learning_rate * p.grad
+                p.grad = None
+    return losses, [a, b, c, d]
+
+
+def polynomial3(L: Lib) -> Any:
+    class Polynomial3(L.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.a = L.nn.Parameter(L.torch.randn(()))
+            self.b = L.nn.Parameter(L.torch.randn(()))
+            self.c = L.nn.Parameter(L.torch.randn(()))
+            self.d = L.nn.Parameter(L.torch.randn(()))
+
+        def forward(self, x):
+            return self.a + self.b * x + self.c * x ** 2 + self.d * x ** 3
+
+        def string(self):
+            return (f"y = {self.a.item()} + {self.b.item()} x + {self.c.item()} x^2 + "
+                    f"{self.d.item()} x^3")
+
+    return Polynomial3().double()
+
+
+def poly_module(L: Lib, model: Any, steps: int) -> list:
+    """nn.Module with Parameters, MSELoss(reduction='sum') and SGD."""
+    x, y = _sine(L)
+    criterion = L.nn.MSELoss(reduction="sum")
+    optimizer = L.optim.SGD(model.parameters(), lr=1e-6)
+    losses = []
+    for t in range(steps):
+        y_pred = model(x)
+        loss = criterion(y_pred, y)
+        losses.append(loss.item())
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+    return losses
+
+
+def poly_linear(L: Lib) -> Any:
+    return L.nn.Sequential(L.nn.Linear(3, 1), L.nn.Flatten(0, 1)).double()
+
+
+def poly_optim(L: Lib, model: Any, steps: int) -> list:
+    """x, x², x³ as features of a Linear layer, trained with RMSprop."""
+    x, y = _sine(L)
+    p = L.torch.tensor([1, 2, 3])
+    xx = x.unsqueeze(-1).pow(p)
+    loss_fn = L.nn.MSELoss(reduction="sum")
+    optimizer = L.optim.RMSprop(model.parameters(), lr=1e-3)
+    losses = []
+    for t in range(steps):
+        y_pred = model(xx)
+        loss = loss_fn(y_pred, y)
+        losses.append(loss.item())
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+    linear_layer = model[0]
+    assert isinstance(linear_layer.bias[0].item(), float)
+    assert isinstance(linear_layer.weight[:, 0].item(), float)
+    return losses
+
+
+def test_polynomial_tutorial_learns_on_our_library():
+    autograd.manual_seed(0)
+    losses, coeffs = poly_tensors(OURS, 2000)
+    assert losses[-1] < losses[0] / 20 and losses[-1] < 20  # the tutorial ends near 9
+    assert coeffs[3].item() == pytest.approx(-0.0928, abs=0.02)  # sin x ≈ x - 0.093 x³ here
+    losses, coeffs = poly_function(OURS, 2000)
+    assert losses[-1] < losses[0] / 10 and losses[-1] < 20
+    model = polynomial3(OURS)
+    losses = poly_module(OURS, model, 2000)
+    assert losses[-1] < losses[0] / 20 and "x^3" in model.string()
+    losses = poly_optim(OURS, poly_linear(OURS), 2000)
+    assert losses[-1] < losses[0] / 20 and losses[-1] < 20
+
+
+def test_polynomial_tutorial_matches_pytorch():
+    """Same starting coefficients (PyTorch's draws, copied in), same steps, same results."""
+    T = _pytorch("the polynomial tutorial")
+    T.torch.manual_seed(0)
+    init = [T.torch.randn((), dtype=T.torch.float64).item() for _ in range(4)]
+    for program in (poly_tensors, lambda L, n: poly_function(L, n)):
+        kwargs = {"init": init} if program is poly_tensors else {}
+        ref_losses, ref_coeffs = program(T, 300, **kwargs)
+        losses, coeffs = program(OURS, 300, **kwargs)
+        _close(losses, ref_losses, "losses")
+        for ours, ref in zip(coeffs, ref_coeffs):
+            _close(ours, ref, "coefficient")
+    for build, program in ((polynomial3, poly_module), (poly_linear, poly_optim)):
+        ref = build(T)
+        ours = build(OURS)
+        ours.load_state_dict(ref.state_dict())
+        _close(program(OURS, ours, 300), program(T, ref, 300), "losses")
+        _same_state(ours, ref)
+
+
+# --- micrograd's two-moons demo ---------------------------------------------------------------
+
+def make_moons(n_samples: int, noise: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """Two interleaved half circles (scikit-learn's make_moons, drawn with NumPy)."""
+    rng = np.random.default_rng(seed)
+    n_out, n_in = n_samples // 2, n_samples - n_samples // 2
+    t_out, t_in = np.linspace(0, np.pi, n_out), np.linspace(0, np.pi, n_in)
+    X = np.concatenate([np.stack([np.cos(t_out), np.sin(t_out)], 1),
+                        np.stack([1 - np.cos(t_in), 0.5 - np.sin(t_in)], 1)])
+    y = np.concatenate([np.zeros(n_out), np.ones(n_in)])
+    return X + rng.normal(scale=noise, size=X.shape), y
+
+
+def moons_mlp(L: Lib) -> Any:
+    return L.nn.Sequential(L.nn.Linear(2, 16), L.nn.ReLU(), L.nn.Linear(16, 16), L.nn.ReLU(),
+                           L.nn.Linear(16, 1)).double()
+
+
+def moons_program(L: Lib, model: Any, X: np.ndarray, y: np.ndarray, steps: int = 100
+                  ) -> tuple[list, list]:
+    """The SVM max-margin loss plus L2, full-batch SGD with micrograd's decaying rate."""
+    Xb = L.torch.tensor(X)
+    yb = L.torch.tensor(y * 2 - 1).unsqueeze(1)  # labels -1 / +1
+    alpha = 1e-4
+    losses, accuracies = [], []
+    for k in range(steps):
+        scores = model(Xb)
+        data_loss = L.F.relu(1 + -yb * scores).mean()
+        reg_loss = alpha * sum((p * p).sum() for p in model.parameters())
+        total_loss = data_loss + reg_loss
+        accuracies.append(((yb > 0) == (scores > 0)).float().mean().item())
+        model.zero_grad()
+        total_loss.backward()
+        learning_rate = 1.0 - 0.9 * k / 100
+        for p in model.parameters():
+            p.data -= learning_rate * p.grad
+        losses.append(total_loss.item())
+    return losses, accuracies
+
+
+def test_moons_demo_learns_on_our_library():
+    X, y = make_moons(100, 0.1, seed=1)
+    autograd.manual_seed(1)
+    losses, accuracies = moons_program(OURS, moons_mlp(OURS), X, y)
+    assert losses[-1] < losses[0] / 5
+    assert accuracies[-1] >= 0.95
+
+
+def test_moons_demo_matches_pytorch():
+    T = _pytorch("the moons demo")
+    X, y = make_moons(100, 0.1, seed=2)
+    T.torch.manual_seed(2)
+    ref = moons_mlp(T)
+    ours = moons_mlp(OURS)
+    ours.load_state_dict(ref.state_dict())
+    # 30 steps: ReLU kinks make a long run sensitive to the last bit, as between any two BLASes
+    losses, accuracies = moons_program(OURS, ours, X, y, steps=30)
+    ref_losses, ref_accuracies = moons_program(T, ref, X, y, steps=30)
+    _close(losses, ref_losses, "losses", rtol=1e-8)
+    assert accuracies == ref_accuracies
+    _same_state(ours, ref, rtol=1e-7, atol=1e-9)
+    for p, q in zip(ours.parameters(), ref.parameters()):
+        _close(p.grad, q.grad, "gradient", rtol=1e-6, atol=1e-9)
