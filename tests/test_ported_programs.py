@@ -304,3 +304,147 @@ def test_moons_demo_matches_pytorch():
     _same_state(ours, ref, rtol=1e-7, atol=1e-9)
     for p, q in zip(ours.parameters(), ref.parameters()):
         _close(p.grad, q.grad, "gradient", rtol=1e-6, atol=1e-9)
+
+
+# --- a digits classifier: DataLoader, BatchNorm1d, Dropout, AdamW, a schedule, resuming -------
+
+def make_digits(n: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """8×8 'digits': ten noisy class prototypes, standardised (no scikit-learn needed)."""
+    rng = np.random.default_rng(seed)
+    prototypes = rng.uniform(0, 16, size=(10, 64))
+    y = rng.integers(0, 10, size=n)
+    X = prototypes[y] + rng.normal(scale=6.0, size=(n, 64))
+    return (X - X.mean(0)) / X.std(0), y.astype(np.int64)
+
+
+def digits_net(L: Lib, p_drop: float) -> Any:
+    class Net(L.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.fc1 = L.nn.Linear(64, 48)
+            self.bn1 = L.nn.BatchNorm1d(48)
+            self.drop = L.nn.Dropout(p_drop)
+            self.fc2 = L.nn.Linear(48, 10)
+
+        def forward(self, x):
+            return self.fc2(self.drop(L.F.relu(self.bn1(self.fc1(x)))))
+
+    return Net().double()
+
+
+def digits_fit(L: Lib, model: Any, X: np.ndarray, y: np.ndarray, epochs: int,
+               schedule: str = "step", sampler: Any = None, resume: Any = None,
+               save_at: Any = None) -> list:
+    """Train with AdamW, StepLR or CosineAnnealingLR and gradient clipping; optionally resume
+    from a checkpoint of the model, optimizer, scheduler and random state, or write one."""
+    loader = L.data.DataLoader(L.data.TensorDataset(L.torch.tensor(X), L.torch.tensor(y)),
+                               batch_size=32, shuffle=sampler is None, sampler=sampler)
+    optimizer = L.optim.AdamW(model.parameters(), lr=1e-2, weight_decay=1e-2)
+    if schedule == "step":
+        scheduler = L.optim.lr_scheduler.StepLR(optimizer, step_size=2, gamma=0.5)
+    else:
+        scheduler = L.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=epochs)
+    start = 0
+    if resume is not None:
+        checkpoint = L.load(resume)
+        model.load_state_dict(checkpoint["model"])
+        optimizer.load_state_dict(checkpoint["optimizer"])
+        scheduler.load_state_dict(checkpoint["scheduler"])
+        L.torch.set_rng_state(checkpoint["rng"])
+        start = checkpoint["epoch"]
+    losses = []
+    for epoch in range(start, epochs):
+        model.train()
+        for xb, yb in loader:
+            optimizer.zero_grad()
+            loss = L.F.cross_entropy(model(xb), yb)
+            loss.backward()
+            L.nn.utils.clip_grad_norm_(model.parameters(), max_norm=1.0)
+            optimizer.step()
+            losses.append(loss.item())
+        scheduler.step()
+        if save_at is not None and epoch + 1 == save_at[0]:
+            L.save({"model": model.state_dict(), "optimizer": optimizer.state_dict(),
+                    "scheduler": scheduler.state_dict(), "rng": L.torch.get_rng_state(),
+                    "epoch": epoch + 1}, save_at[1])
+            return losses
+    return losses
+
+
+def digits_accuracy(L: Lib, model: Any, X: np.ndarray, y: np.ndarray) -> float:
+    model.eval()
+    with L.torch.no_grad():
+        predictions = model(L.torch.tensor(X)).argmax(dim=1)
+    return (predictions == L.torch.tensor(y)).double().mean().item()
+
+
+class EpochPermutations:
+    """A sampler both DataLoaders accept: pass k of the loader yields the permutation seeded by
+    (seed, k). It stands in for shuffle=True where the two runs must see the same batches
+    (their generators differ); `first_pass` lets a resumed run continue the sequence."""
+
+    def __init__(self, n: int, seed: int, first_pass: int = 0) -> None:
+        self.n, self.seed, self.passes = n, seed, first_pass
+
+    def __iter__(self):
+        order = np.random.default_rng((self.seed, self.passes)).permutation(self.n)
+        self.passes += 1
+        return iter(order.tolist())
+
+    def __len__(self) -> int:
+        return self.n
+
+
+@pytest.mark.parametrize("schedule", ["step", "cosine"])
+def test_digits_training_learns_and_resumes_on_our_library(tmp_path, schedule):
+    """shuffle=True and Dropout(0.2) draw from our generator; the checkpoint holds its state
+    (as a PyTorch script saves torch.get_rng_state()), so the resumed run is the same run."""
+    X, y = make_digits(600, seed=3)
+    X_train, y_train, X_test, y_test = X[:480], y[:480], X[480:], y[480:]
+    autograd.manual_seed(3)
+    model = digits_net(OURS, 0.2)
+    initial = {k: np.array(v) for k, v in model.state_dict().items()}
+    state = autograd.get_rng_state()
+    losses = digits_fit(OURS, model, X_train, y_train, 4, schedule)
+    assert np.mean(losses[-15:]) < np.mean(losses[:3]) / 4
+    assert digits_accuracy(OURS, model, X_test, y_test) > 0.8
+
+    again = digits_net(OURS, 0.2)
+    again.load_state_dict(initial)
+    autograd.set_rng_state(state)
+    path = tmp_path / "checkpoint.npz"
+    first = digits_fit(OURS, again, X_train, y_train, 4, schedule, save_at=(2, path))
+    resumed = digits_net(OURS, 0.2)  # fresh weights: the checkpoint must restore everything
+    autograd.manual_seed(99)
+    rest = digits_fit(OURS, resumed, X_train, y_train, 4, schedule, resume=path)
+    np.testing.assert_array_equal(first + rest, losses)
+    _same_state(resumed, model, rtol=0, atol=0)
+
+
+@pytest.mark.parametrize("schedule", ["step", "cosine"])
+def test_digits_training_matches_pytorch_across_a_resume(tmp_path, schedule):
+    """Same initial weights (PyTorch's, loaded), the same batches through a sampler both accept,
+    and Dropout(p=0) in training mode (the masks would come from different generators; p=0
+    keeps the layer in the program and BatchNorm in its batch-statistics mode). PyTorch runs
+    uninterrupted; ours stops after two epochs, writes a checkpoint, and a fresh model,
+    optimizer and scheduler resume from it."""
+    T = _pytorch("the digits training script")
+    X, y = make_digits(400, seed=4)
+    T.torch.manual_seed(4)
+    ref = digits_net(T, 0.0)
+    ours = digits_net(OURS, 0.0)
+    ours.load_state_dict(ref.state_dict())
+    n = len(X)
+    ref_losses = digits_fit(T, ref, X, y, 4, schedule, sampler=EpochPermutations(n, 7))
+    path = tmp_path / "checkpoint.npz"
+    first = digits_fit(OURS, ours, X, y, 4, schedule, sampler=EpochPermutations(n, 7),
+                       save_at=(2, path))
+    resumed = digits_net(OURS, 0.0)
+    rest = digits_fit(OURS, resumed, X, y, 4, schedule,
+                      sampler=EpochPermutations(n, 7, first_pass=2), resume=path)
+    assert len(first + rest) == len(ref_losses) == 4 * math.ceil(n / 32)
+    _close(first + rest, ref_losses, "losses", rtol=1e-7)
+    _same_state(resumed, ref, rtol=1e-6, atol=1e-8)
+    for p, q in zip(resumed.parameters(), ref.parameters()):
+        _close(p.grad, q.grad, "gradient (after clipping)", rtol=1e-5, atol=1e-8)
+    assert digits_accuracy(OURS, resumed, X, y) == digits_accuracy(T, ref, X, y)
