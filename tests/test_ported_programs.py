@@ -448,3 +448,216 @@ def test_digits_training_matches_pytorch_across_a_resume(tmp_path, schedule):
     for p, q in zip(resumed.parameters(), ref.parameters()):
         _close(p.grad, q.grad, "gradient (after clipping)", rtol=1e-5, atol=1e-8)
     assert digits_accuracy(OURS, resumed, X, y) == digits_accuracy(T, ref, X, y)
+
+
+# --- double backward: Hessian-vector products and a WGAN-GP gradient penalty ------------------
+
+def hvp_net(L: Lib) -> Any:
+    return L.nn.Sequential(L.nn.Linear(3, 8), L.nn.Tanh(), L.nn.Linear(8, 8), L.nn.Softplus(),
+                           L.nn.Linear(8, 1)).double()
+
+
+def hessian_vector_product(L: Lib, model: Any, x: Any, y: Any, v: list) -> tuple[Any, list]:
+    """H v for the loss's Hessian in the parameters: grad of (grad loss · v)."""
+    params = list(model.parameters())
+    loss = L.F.mse_loss(model(x), y)
+    grads = L.autograd.grad(loss, params, create_graph=True)
+    dot = sum((g * vi).sum() for g, vi in zip(grads, v))
+    hv = L.autograd.grad(dot, params)
+    return loss, [h.detach() for h in hv]
+
+
+def newton_cg(L: Lib, model: Any, x: Any, y: Any, steps: int, iters: int = 10) -> list:
+    """Damped truncated Newton: conjugate gradients on (H + λI) d = -g with Hessian-vector
+    products; a step that raises the loss is undone and λ grows, else λ shrinks."""
+    params = list(model.parameters())
+    damping = 1.0
+    losses = [L.F.mse_loss(model(x), y).item()]
+    for _ in range(steps):
+        loss = L.F.mse_loss(model(x), y)
+        g = [gi.detach() for gi in L.autograd.grad(loss, params)]
+        d = [L.torch.zeros_like(gi) for gi in g]
+        r = [-gi for gi in g]
+        p = [ri.clone() for ri in r]
+        rr = sum((ri * ri).sum() for ri in r)
+        for _ in range(iters):
+            _, hp = hessian_vector_product(L, model, x, y, p)
+            hp = [hi + damping * pi for hi, pi in zip(hp, p)]
+            step = rr / sum((pi * hi).sum() for pi, hi in zip(p, hp))
+            d = [di + step * pi for di, pi in zip(d, p)]
+            r = [ri - step * hi for ri, hi in zip(r, hp)]
+            rr_new = sum((ri * ri).sum() for ri in r)
+            p = [ri + (rr_new / rr) * pi for ri, pi in zip(r, p)]
+            rr = rr_new
+        with L.torch.no_grad():
+            for param, di in zip(params, d):
+                param += di
+            new_loss = L.F.mse_loss(model(x), y).item()
+        if new_loss < losses[-1]:
+            damping /= 2
+            losses.append(new_loss)
+        else:
+            with L.torch.no_grad():
+                for param, di in zip(params, d):
+                    param -= di
+            damping *= 4
+            losses.append(losses[-1])
+    return losses
+
+
+def _regression(seed: int) -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    x = rng.normal(size=(64, 3))
+    return x, np.sin(x @ np.array([[1.0], [-0.5], [0.3]]))
+
+
+def test_hessian_vector_products_on_our_library():
+    """H v agrees with central differences of the gradient, and drives a Newton-CG fit."""
+    autograd.manual_seed(5)
+    model = hvp_net(OURS)
+    x, y = (autograd.tensor(a) for a in _regression(5))
+    params = list(model.parameters())
+    rng = np.random.default_rng(5)
+    v = [autograd.tensor(rng.normal(size=p.shape)) for p in params]
+    _, hv = hessian_vector_product(OURS, model, x, y, v)
+
+    def gradient_at(sign: float) -> list:
+        eps = 1e-5
+        with autograd.no_grad():
+            for p, vi in zip(params, v):
+                p += sign * eps * vi
+        loss = F.mse_loss(model(x), y)
+        g = [gi.data.copy() for gi in autograd.grad(loss, params)]
+        with autograd.no_grad():
+            for p, vi in zip(params, v):
+                p -= sign * eps * vi
+        return g
+
+    plus, minus = gradient_at(1.0), gradient_at(-1.0)
+    for h, gp, gm in zip(hv, plus, minus):
+        np.testing.assert_allclose(h.data, (gp - gm) / 2e-5, rtol=1e-5, atol=1e-7)
+    losses = newton_cg(OURS, model, x, y, steps=8)
+    assert losses[-1] < losses[0] / 20
+
+
+def test_hessian_vector_products_match_pytorch():
+    T = _pytorch("Hessian-vector products")
+    T.torch.manual_seed(6)
+    ref = hvp_net(T)
+    ours = hvp_net(OURS)
+    ours.load_state_dict(ref.state_dict())
+    xa, ya = _regression(6)
+    rng = np.random.default_rng(6)
+    va = [rng.normal(size=tuple(p.shape)) for p in ref.parameters()]
+    loss, hv = hessian_vector_product(OURS, ours, autograd.tensor(xa), autograd.tensor(ya),
+                                      [autograd.tensor(a) for a in va])
+    ref_loss, ref_hv = hessian_vector_product(T, ref, T.torch.tensor(xa), T.torch.tensor(ya),
+                                              [T.torch.tensor(a) for a in va])
+    _close(loss, ref_loss, "loss", rtol=1e-12)
+    for ours_h, ref_h in zip(hv, ref_hv):
+        _close(ours_h, ref_h, "Hessian-vector product", rtol=1e-9, atol=1e-12)
+    losses = newton_cg(OURS, ours, autograd.tensor(xa), autograd.tensor(ya), steps=4)
+    ref_losses = newton_cg(T, ref, T.torch.tensor(xa), T.torch.tensor(ya), steps=4)
+    _close(losses, ref_losses, "Newton-CG losses", rtol=1e-7)
+    _same_state(ours, ref, rtol=1e-6, atol=1e-9)
+
+
+def wgan_critic(L: Lib) -> Any:
+    return L.nn.Sequential(L.nn.Linear(2, 32), L.nn.LeakyReLU(0.2), L.nn.Linear(32, 32),
+                           L.nn.Tanh(), L.nn.Linear(32, 1)).double()
+
+
+def wgan_generator(L: Lib) -> Any:
+    return L.nn.Sequential(L.nn.Linear(4, 32), L.nn.ReLU(), L.nn.Linear(32, 2)).double()
+
+
+def gradient_penalty(L: Lib, D: Any, real: Any, fake: Any, alpha: Any) -> Any:
+    """(‖∇ₓ D(x̂)‖₂ − 1)² at x̂ between real and fake samples, differentiable in D's weights."""
+    x_hat = (alpha * real + (1 - alpha) * fake.detach()).requires_grad_(True)
+    d_hat = D(x_hat)
+    grads = L.autograd.grad(outputs=d_hat, inputs=x_hat, grad_outputs=L.torch.ones_like(d_hat),
+                            create_graph=True, retain_graph=True)[0]
+    return ((grads.norm(2, dim=1) - 1) ** 2).mean()
+
+
+def wgan_gp(L: Lib, D: Any, G: Any, real_batches: list, draw: Callable, n_critic: int = 3,
+            lambda_gp: float = 10.0, lr: float = 3e-4, betas: tuple = (0.0, 0.9)
+            ) -> tuple[list, list]:
+    """WGAN-GP: n_critic critic steps (Wasserstein loss plus the penalty) per generator step,
+    Adam with the paper's β = (0, 0.9).
+    `draw(n, k)` is `torch.rand(n, k)` or `torch.randn(n, k)`'s stand-in (see the tests)."""
+    opt_D = L.optim.Adam(D.parameters(), lr=lr, betas=betas)
+    opt_G = L.optim.Adam(G.parameters(), lr=lr, betas=betas)
+    critic_losses, generator_losses = [], []
+    for i, real_np in enumerate(real_batches):
+        real = L.torch.tensor(real_np)
+        n = real.shape[0]
+        fake = G(draw("randn", n, 4))
+        alpha = draw("rand", n, 1)  # broadcasts over the two coordinates
+        gp = gradient_penalty(L, D, real, fake, alpha)
+        loss_D = D(fake.detach()).mean() - D(real).mean() + lambda_gp * gp
+        opt_D.zero_grad()
+        loss_D.backward()
+        opt_D.step()
+        critic_losses.append(loss_D.item())
+        if (i + 1) % n_critic == 0:
+            loss_G = -D(G(draw("randn", n, 4))).mean()
+            opt_G.zero_grad()
+            loss_G.backward()
+            opt_G.step()
+            generator_losses.append(loss_G.item())
+    return critic_losses, generator_losses
+
+
+def _real_batches(count: int, seed: int) -> list:
+    rng = np.random.default_rng(seed)
+    return [rng.normal(loc=(2.0, -1.0), scale=0.3, size=(32, 2)) for _ in range(count)]
+
+
+def _library_draws(L: Lib) -> Callable:
+    return lambda kind, *shape: getattr(L.torch, kind)(*shape, dtype=L.torch.float64)
+
+
+def test_wgan_gp_learns_on_our_library():
+    """The generator's samples move onto the real data (mean (2, -1)), and the penalty keeps
+    the critic's input gradient near norm 1."""
+    autograd.manual_seed(7)
+    D, G = wgan_critic(OURS), wgan_generator(OURS)
+    draws = _library_draws(OURS)
+    with autograd.no_grad():
+        start = np.linalg.norm(G(draws("randn", 256, 4)).data.mean(0) - (2.0, -1.0))
+    wgan_gp(OURS, D, G, _real_batches(1800, 7), draws)
+    with autograd.no_grad():
+        end = np.linalg.norm(G(draws("randn", 256, 4)).data.mean(0) - (2.0, -1.0))
+    # a GAN's samples circle the target rather than settle: the margin allows for that
+    assert end < start / 2.5
+    real = autograd.tensor(_real_batches(1, 8)[0])
+    penalty = gradient_penalty(OURS, D, real, G(draws("randn", 32, 4)), draws("rand", 32, 1))
+    assert penalty.item() < 0.2
+
+
+def test_wgan_gp_matches_pytorch():
+    """Same weights (PyTorch's, loaded) and the same noise: the z and alpha draws come from one
+    NumPy generator per run, made into each library's tensors (the libraries' own rand/randn
+    streams differ; the program's calls do not)."""
+    T = _pytorch("the WGAN-GP gradient penalty")
+    T.torch.manual_seed(8)
+    refs = wgan_critic(T), wgan_generator(T)
+    ours = wgan_critic(OURS), wgan_generator(OURS)
+    for a, b in zip(ours, refs):
+        a.load_state_dict(b.state_dict())
+
+    def numpy_draws(L: Lib) -> Callable:
+        rng = np.random.default_rng(9)
+        return lambda kind, *shape: L.torch.tensor(
+            rng.random(shape) if kind == "rand" else rng.standard_normal(shape))
+
+    batches = _real_batches(12, 9)
+    critic, generator = wgan_gp(OURS, *ours, batches, numpy_draws(OURS))
+    ref_critic, ref_generator = wgan_gp(T, *refs, batches, numpy_draws(T))
+    _close(critic, ref_critic, "critic losses", rtol=1e-8, atol=1e-10)
+    _close(generator, ref_generator, "generator losses", rtol=1e-8, atol=1e-10)
+    for a, b in zip(ours, refs):
+        _same_state(a, b, rtol=1e-7, atol=1e-10)
+        for p, q in zip(a.parameters(), b.parameters()):
+            _close(p.grad, q.grad, "gradient", rtol=1e-6, atol=1e-10)
