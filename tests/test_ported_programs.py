@@ -14,8 +14,10 @@ demo, a digits classifier (DataLoader, BatchNorm1d, Dropout, AdamW, an LR schedu
 clip_grad_norm_, resuming from checkpoints), Hessian-vector products by double backward, and
 a WGAN-GP gradient penalty.
 
-Notes on the port (the contract's deliberate differences): `Tensor.size` is NumPy's element
-count, so the programs write `x.shape[0]` where PyTorch code often writes `x.size(0)`.
+Notes on the port: `Tensor.size` is NumPy's element count (a deliberate difference in the
+contract), so the programs write `x.shape[0]` where PyTorch code often writes `x.size(0)`. The
+tutorial's `device=torch.device("cpu")` arguments are left out: there is no `device` here.
+Everything runs in float64 (`dtype=torch.float64`, `model.double()`), in both libraries.
 """
 from __future__ import annotations
 
