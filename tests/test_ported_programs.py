@@ -15,9 +15,9 @@ clip_grad_norm_, resuming from checkpoints), Hessian-vector products by double b
 a WGAN-GP gradient penalty.
 
 Notes on the port: `Tensor.size` is NumPy's element count (a deliberate difference in the
-contract), so the programs write `x.shape[0]` where PyTorch code often writes `x.size(0)`. The
-tutorial's `device=torch.device("cpu")` arguments are left out: there is no `device` here.
-Everything runs in float64 (`dtype=torch.float64`, `model.double()`), in both libraries.
+contract), so the programs write `x.shape[0]` where PyTorch code often writes `x.size(0)`.
+Only the CPU exists here: `torch.device("cpu")` ports, other devices raise. Everything runs in
+float64 (`dtype=torch.float64`, `model.double()`), in both libraries.
 """
 from __future__ import annotations
 
@@ -82,7 +82,8 @@ DTYPE = "float64"  # the tutorial's float32, widened so the two libraries can ag
 
 def _sine(L: Lib) -> tuple[Any, Any]:
     dtype = getattr(L.torch, DTYPE)
-    x = L.torch.linspace(-math.pi, math.pi, 2000, dtype=dtype)
+    device = L.torch.device("cpu")
+    x = L.torch.linspace(-math.pi, math.pi, 2000, device=device, dtype=dtype)
     return x, L.torch.sin(x)
 
 
@@ -90,9 +91,11 @@ def _coefficients(L: Lib, init: Any, fill: tuple) -> list:
     """randn(()) draws, unless `init` gives the values: the comparison feeds PyTorch's draws
     to both runs (the two libraries' generators differ, the programs do not)."""
     dtype = getattr(L.torch, DTYPE)
+    device = L.torch.device("cpu")
     if init is None:
-        return [L.torch.randn((), dtype=dtype, requires_grad=True) for _ in fill]
-    return [L.torch.full((), float(v), dtype=dtype, requires_grad=True) for v in init]
+        return [L.torch.randn((), device=device, dtype=dtype, requires_grad=True) for _ in fill]
+    return [L.torch.full((), float(v), device=device, dtype=dtype, requires_grad=True)
+            for v in init]
 
 
 def poly_tensors(L: Lib, steps: int, init: Any = None) -> tuple[list, list]:

@@ -11,6 +11,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
+from ..device import check_device, device
 from ..function import Op
 from ..tensor import Tensor
 from ._util import normalize_axis, rename_torch_axes
@@ -91,6 +92,8 @@ def to(self: Tensor, *args: Any, **kwargs: Any) -> Tensor:
     target = kwargs.get("dtype", args[0] if args else None)
     if isinstance(target, Tensor):
         target = target.dtype
+    if isinstance(target, device):
+        target = str(target)
     if target is None or (isinstance(target, str) and target.split(":")[0] == "cpu"):
         return self
     if isinstance(target, str) and target.split(":")[0] in ("cuda", "mps", "xpu", "meta"):
@@ -110,9 +113,11 @@ def cat(tensors: Sequence[Any], dim: int = 0, **kwargs: Any) -> Tensor:
 
 def linspace(start: float, stop: float | None = None, num: int | None = None,
              endpoint: bool = True, *, steps: int | None = None, end: float | None = None,
-             dtype: Any = np.float32, requires_grad: bool = False) -> Tensor:
+             dtype: Any = np.float32, requires_grad: bool = False, device: Any = None
+             ) -> Tensor:
     """`num` (PyTorch: `steps`) evenly spaced values from start to stop (PyTorch: `end`),
     float32 unless `dtype` says otherwise."""
+    check_device(device, "linspace")
     stop = end if stop is None else stop
     count = steps if num is None else num
     if stop is None or count is None:

@@ -173,3 +173,47 @@ def test_pytorchs_dtype_names_give_the_same_dtypes(name: str) -> None:
     line = ag.linspace(-np.pi, np.pi, 7, dtype=ag.float64)
     same(line, torch.linspace(-np.pi, np.pi, 7, dtype=torch.float64))
     assert ag.randn((), dtype=ag.float64).shape == ()
+
+
+FACTORIES = [("zeros", (2, 3)), ("ones", (2, 3)), ("empty", (2, 3)), ("full", ((2, 3), 0.5)),
+             ("zeros_like", (np.ones((2, 3)),)), ("ones_like", (np.ones((2, 3)),)),
+             ("arange", (0.0, 3.0)), ("eye", (3,)), ("randn", (2, 3)), ("rand", (2, 3)),
+             ("linspace", (-1.0, 1.0, 5)), ("tensor", ([1.0, 2.0],))]
+
+
+@pytest.mark.parametrize("name,args", FACTORIES, ids=[f[0] for f in FACTORIES])
+def test_factories_take_the_cpu_device_and_refuse_others(name: str, args: tuple) -> None:
+    """`device=torch.device("cpu")` ports as it is; another device is an error, not ignored."""
+    factory = getattr(ag, name)
+    for device in (None, "cpu", "cpu:0", ag.device("cpu"), ag.device("cpu", 0)):
+        t = factory(*args, device=device)
+        assert t.shape == tuple(getattr(torch, name)(*[
+            torch.from_numpy(a) if isinstance(a, np.ndarray) else a for a in args],
+            device=torch.device("cpu")).shape)
+    for device in ("cuda", "cuda:0", "mps"):
+        with pytest.raises(RuntimeError, match=f"{name}: device.*only 'cpu' exists"):
+            factory(*args, device=device)
+    with pytest.raises(RuntimeError, match=f"{name}: device.*expected 'cpu'"):
+        factory(*args, device="gpu")
+    with pytest.raises(TypeError, match=f"{name}: device must be"):
+        factory(*args, device=0.5)
+
+
+def test_device_objects_like_pytorchs() -> None:
+    cpu = ag.device("cpu")
+    assert (cpu.type, cpu.index, str(cpu), repr(cpu)) == ("cpu", None, "cpu", "device(type='cpu')")
+    theirs = torch.device("cpu:0")
+    ours = ag.device("cpu:0")
+    assert (ours.type, ours.index, str(ours)) == (theirs.type, theirs.index, str(theirs))
+    assert ours == ag.device("cpu", 0) and ours != cpu and hash(ours) == hash(ag.device(ours))
+    with pytest.raises(RuntimeError, match="only 'cpu' exists"):
+        ag.device("cuda")
+    with pytest.raises(RuntimeError, match="index is given twice"):
+        ag.device("cpu:0", 1)
+    x = ag.randn(3, dtype=ag.float64)
+    assert x.to(cpu) is x and x.to("cpu") is x
+    import nn
+    layer = nn.Linear(2, 1)
+    assert layer.to(cpu) is layer
+    layer.to(cpu, ag.float64)
+    assert layer.weight.dtype == np.float64
