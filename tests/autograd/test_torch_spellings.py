@@ -131,7 +131,7 @@ def test_size_is_the_element_count_and_calling_it_points_to_shape() -> None:
 
 @pytest.mark.parametrize("name, hint", [
     ("contiguous", "layout"), ("expand", "broadcast_to"), ("cuda", "CPU"),
-    ("masked_fill", "where"), ("clamp", "clip"), ("unsqueez", "unsqueeze"),
+    ("masked_fill", "where"), ("clamp_min", "clamp"), ("unsqueez", "unsqueeze"),
 ])
 def test_missing_pytorch_names_raise_attribute_error_with_hint(name: str, hint: str) -> None:
     with pytest.raises(AttributeError, match=hint):
@@ -217,3 +217,36 @@ def test_device_objects_like_pytorchs() -> None:
     assert layer.to(cpu) is layer
     layer.to(cpu, ag.float64)
     assert layer.weight.dtype == np.float64
+
+
+def test_clamp_with_tensor_bounds_gives_pytorchs_gradients_also_when_min_exceeds_max() -> None:
+    """Each element's gradient goes to whichever of x, min and max is the result, ties to x."""
+    x, lo, hi = (np.array(v) for v in ([-1.0, 0.0, 0.5, 1.0, 2.0], [0.0, 0.0, 0.7, 0.0, 3.0],
+                                       [1.0, 1.0, 0.6, 1.0, 1.0]))
+    g = np.arange(1.0, 6.0)
+    for kwargs in ({"min": lo, "max": hi}, {"min": lo}, {"max": hi}):
+        ours = {k: ag.tensor(v, requires_grad=True) for k, v in kwargs.items()}
+        theirs = {k: torch.tensor(v, requires_grad=True) for k, v in kwargs.items()}
+        (ox, tx) = pair(x)
+        same(ox.clamp(**ours), tx.clamp(**theirs))
+        ox.clamp(**ours).backward(g)
+        tx.clamp(**theirs).backward(torch.from_numpy(g))
+        same(ox.grad, tx.grad)
+        for k in kwargs:
+            same(ours[k].grad, theirs[k].grad)
+    with pytest.raises(ValueError, match="clamp: at least one"):
+        ag.tensor(x).clamp()
+
+
+def test_in_place_clamp_with_a_tensor_bound_that_requires_grad_is_recorded() -> None:
+    """x.clamp_(min=t): t's gradient is not lost, also when x itself needs none."""
+    x = np.array([-1.0, 0.5, 2.0])
+    g = np.array([1.0, 2.0, 3.0])
+    lo_ours = ag.tensor(np.array(0.7), requires_grad=True)
+    lo_theirs = torch.tensor(0.7, dtype=torch.float64, requires_grad=True)
+    ours = (ag.tensor(x) * 1.0).clamp_(min=lo_ours)
+    theirs = (torch.tensor(x) * 1.0).clamp_(min=lo_theirs)
+    same(ours, theirs)
+    ours.backward(g)
+    theirs.backward(torch.from_numpy(g))
+    same(lo_ours.grad, lo_theirs.grad)
