@@ -339,9 +339,10 @@ def digits_net(L: Lib, p_drop: float) -> Any:
 
 def digits_fit(L: Lib, model: Any, X: np.ndarray, y: np.ndarray, epochs: int,
                schedule: str = "step", sampler: Any = None, resume: Any = None,
-               save_at: Any = None) -> list:
+               save_at: Any = None) -> tuple[list, list]:
     """Train with AdamW, StepLR or CosineAnnealingLR and gradient clipping; optionally resume
-    from a checkpoint of the model, optimizer, scheduler and random state, or write one."""
+    from a checkpoint of the model, optimizer, scheduler and random state, or write one.
+    Returns the batch losses and each epoch's learning rate."""
     loader = L.data.DataLoader(L.data.TensorDataset(L.torch.tensor(X), L.torch.tensor(y)),
                                batch_size=32, shuffle=sampler is None, sampler=sampler)
     optimizer = L.optim.AdamW(model.parameters(), lr=1e-2, weight_decay=1e-2)
@@ -357,8 +358,10 @@ def digits_fit(L: Lib, model: Any, X: np.ndarray, y: np.ndarray, epochs: int,
         scheduler.load_state_dict(checkpoint["scheduler"])
         L.torch.set_rng_state(checkpoint["rng"])
         start = checkpoint["epoch"]
-    losses = []
+    losses, rates = [], []
     for epoch in range(start, epochs):
+        rates.append(scheduler.get_last_lr()[0])
+        assert optimizer.param_groups[0]["lr"] == rates[-1]
         model.train()
         for xb, yb in loader:
             optimizer.zero_grad()
@@ -372,15 +375,21 @@ def digits_fit(L: Lib, model: Any, X: np.ndarray, y: np.ndarray, epochs: int,
             L.save({"model": model.state_dict(), "optimizer": optimizer.state_dict(),
                     "scheduler": scheduler.state_dict(), "rng": L.torch.get_rng_state(),
                     "epoch": epoch + 1}, save_at[1])
-            return losses
-    return losses
+            return losses, rates
+    return losses, rates
 
 
 def digits_accuracy(L: Lib, model: Any, X: np.ndarray, y: np.ndarray) -> float:
+    loader = L.data.DataLoader(L.data.TensorDataset(L.torch.tensor(X), L.torch.tensor(y)),
+                               batch_size=100)
     model.eval()
+    correct = total = 0
     with L.torch.no_grad():
-        predictions = model(L.torch.tensor(X)).argmax(dim=1)
-    return (predictions == L.torch.tensor(y)).double().mean().item()
+        for xb, yb in loader:
+            predictions = model(xb).argmax(dim=1)
+            correct += (predictions == yb).sum().item()
+            total += len(yb)
+    return correct / total
 
 
 class EpochPermutations:
@@ -410,7 +419,8 @@ def test_digits_training_learns_and_resumes_on_our_library(tmp_path, schedule):
     model = digits_net(OURS, 0.2)
     initial = {k: np.array(v) for k, v in model.state_dict().items()}
     state = autograd.get_rng_state()
-    losses = digits_fit(OURS, model, X_train, y_train, 4, schedule)
+    losses, rates = digits_fit(OURS, model, X_train, y_train, 4, schedule)
+    assert rates[0] == 1e-2 and rates[-1] < rates[0]
     assert np.mean(losses[-15:]) < np.mean(losses[:3]) / 4
     assert digits_accuracy(OURS, model, X_test, y_test) > 0.8
 
@@ -418,11 +428,13 @@ def test_digits_training_learns_and_resumes_on_our_library(tmp_path, schedule):
     again.load_state_dict(initial)
     autograd.set_rng_state(state)
     path = tmp_path / "checkpoint.npz"
-    first = digits_fit(OURS, again, X_train, y_train, 4, schedule, save_at=(2, path))
+    first, first_rates = digits_fit(OURS, again, X_train, y_train, 4, schedule,
+                                    save_at=(2, path))
     resumed = digits_net(OURS, 0.2)  # fresh weights: the checkpoint must restore everything
     autograd.manual_seed(99)
-    rest = digits_fit(OURS, resumed, X_train, y_train, 4, schedule, resume=path)
+    rest, rest_rates = digits_fit(OURS, resumed, X_train, y_train, 4, schedule, resume=path)
     np.testing.assert_array_equal(first + rest, losses)
+    assert first_rates + rest_rates == rates
     _same_state(resumed, model, rtol=0, atol=0)
 
 
@@ -440,13 +452,15 @@ def test_digits_training_matches_pytorch_across_a_resume(tmp_path, schedule):
     ours = digits_net(OURS, 0.0)
     ours.load_state_dict(ref.state_dict())
     n = len(X)
-    ref_losses = digits_fit(T, ref, X, y, 4, schedule, sampler=EpochPermutations(n, 7))
+    ref_losses, ref_rates = digits_fit(T, ref, X, y, 4, schedule,
+                                       sampler=EpochPermutations(n, 7))
     path = tmp_path / "checkpoint.npz"
-    first = digits_fit(OURS, ours, X, y, 4, schedule, sampler=EpochPermutations(n, 7),
-                       save_at=(2, path))
+    first, first_rates = digits_fit(OURS, ours, X, y, 4, schedule,
+                                    sampler=EpochPermutations(n, 7), save_at=(2, path))
     resumed = digits_net(OURS, 0.0)
-    rest = digits_fit(OURS, resumed, X, y, 4, schedule,
-                      sampler=EpochPermutations(n, 7, first_pass=2), resume=path)
+    rest, rest_rates = digits_fit(OURS, resumed, X, y, 4, schedule,
+                                  sampler=EpochPermutations(n, 7, first_pass=2), resume=path)
+    _close(first_rates + rest_rates, ref_rates, "learning rates", rtol=1e-15, atol=0)
     assert len(first + rest) == len(ref_losses) == 4 * math.ceil(n / 32)
     _close(first + rest, ref_losses, "losses", rtol=1e-7)
     _same_state(resumed, ref, rtol=1e-6, atol=1e-8)
