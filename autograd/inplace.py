@@ -225,12 +225,13 @@ def clamp_(self: Tensor, min: Any = None, max: Any = None) -> Tensor:  # noqa: A
     """Limit values to [min, max] in place (either may be None)."""
     if min is None and max is None:
         raise ValueError("clamp_: at least one of min and max must be given")
-    if not _recording(self, None):
+    if not (_recording(self, min) or _recording(self, max)):
         check_writable(self, "clamp_")
         np.clip(self.data, _data(min), _data(max), out=self.data)
         versions.bump(self.data)
         return self
-    return record(self, lambda old: ops.clip(old, _data(min), _data(max)), "clamp_", True)
+    # Tensor bounds stay Tensors, so their gradients flow as in PyTorch
+    return record(self, lambda old: ops.clip(old, min, max), "clamp_", True)
 
 
 def set_item(self: Tensor, key: Any, value: Any) -> None:

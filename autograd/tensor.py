@@ -372,11 +372,6 @@ def _make(data: Any, grad_fn: Any) -> Tensor:
 _new = object.__new__
 
 
-def tensor(data: Any, requires_grad: bool = False, dtype: Any = None) -> Tensor:
-    """Build a Tensor (same as `Tensor(...)`)."""
-    return Tensor(data, requires_grad=requires_grad, dtype=dtype)
-
-
 def shape_tuple(shape: Sequence[Any]) -> tuple[int, ...]:
     """Accept `f(2, 3)` and `f((2, 3))` alike."""
     if len(shape) == 1 and isinstance(shape[0], (tuple, list)):

@@ -247,6 +247,10 @@ class TensorSurface:
 
     __iadd__, __isub__, __imul__, __itruediv__, __ipow__ = add_, sub_, mul_, div_, pow_
 
+    def clamp(self, min: Any = None, max: Any = None) -> Any:  # noqa: A002
+        """min(max(self, min), max), as PyTorch's clamp (= clip)."""
+        return _ops.clamp(self, min, max)
+
     def clamp_(self, min: Any = None, max: Any = None) -> Any:  # noqa: A002
         """Limit values to [min, max] in place (either may be None); returns self."""
         return _inplace.clamp_(self, min, max)

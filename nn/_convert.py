@@ -5,7 +5,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd import Tensor
+from autograd import Tensor, device as _device
 
 
 def _parse(args: tuple, kwargs: dict) -> Any:
@@ -16,7 +16,8 @@ def _parse(args: tuple, kwargs: dict) -> Any:
         raise TypeError(f"Module.to: unexpected arguments {sorted(unknown) or args}")
     dtype, device = kwargs.get("dtype"), kwargs.get("device")
     for a in args:
-        if isinstance(a, str) and a.split(":")[0] in ("cpu", "cuda", "mps", "meta"):
+        if isinstance(a, _device) or (isinstance(a, str)
+                                      and a.split(":")[0] in ("cpu", "cuda", "mps", "meta")):
             device = a
         else:
             dtype = a

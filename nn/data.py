@@ -136,14 +136,42 @@ def _collate(samples: list, who: str) -> Any:
     return Tensor(np.stack(arrays))
 
 
+def _check_sampler(sampler: Any, shuffle: bool) -> Any:
+    if sampler is None:
+        return None
+    if shuffle:
+        raise ValueError("DataLoader: sampler option is mutually exclusive with shuffle")
+    if not hasattr(sampler, "__iter__") or not hasattr(sampler, "__len__"):
+        raise TypeError(f"DataLoader: sampler must be an iterable of indices with __len__, "
+                        f"got {type(sampler).__name__}")
+    return sampler
+
+
+def _sampled_indices(sampler: Any, n: int) -> np.ndarray:
+    """The indices one pass over `sampler` yields, checked to be ints in [0, n)."""
+    order = np.asarray(list(iter(sampler)))
+    if order.size == 0:
+        return np.zeros(0, dtype=np.int64)
+    if order.ndim != 1 or order.dtype.kind not in "iu":
+        raise TypeError(f"DataLoader: sampler must yield int indices, got {order.dtype} "
+                        f"values of shape {order.shape}")
+    if order.min() < -n or order.max() >= n:
+        raise IndexError(f"DataLoader: sampler index out of range for a dataset of {n} "
+                         f"samples (min {order.min()}, max {order.max()})")
+    return order.astype(np.int64)
+
+
 class DataLoader:
     """Iterate over mini-batches of arrays (each batch a tuple of Tensors) or of a dataset.
 
-    `shuffle` draws a new order each epoch; `drop_last` skips a final short batch.
+    `shuffle` draws a new order each epoch; `drop_last` skips a final short batch. `sampler`,
+    as in PyTorch, is an iterable of sample indices (with `__len__`) iterated afresh each
+    epoch in place of `shuffle`.
     """
 
     def __init__(self, *arrays: Any, batch_size: int = 1, shuffle: bool = False,
-                 drop_last: bool = False, seed: int | None = None) -> None:
+                 sampler: Any = None, drop_last: bool = False,
+                 seed: int | None = None) -> None:
         if len(arrays) == 1 and _is_dataset(arrays[0]):
             self.dataset = arrays[0]
             n = len(self.dataset)
@@ -165,10 +193,13 @@ class DataLoader:
         self.shuffle = _flag(shuffle, "DataLoader", "shuffle")
         self.drop_last = _flag(drop_last, "DataLoader", "drop_last")
         self.seed = _check_seed(seed, "DataLoader")
+        self.sampler = _check_sampler(sampler, self.shuffle)
         self._rng = None if self.seed is None else np.random.default_rng(self.seed)
 
     @property
     def num_samples(self) -> int:
+        if self.sampler is not None:
+            return len(self.sampler)
         return len(self.arrays[0]) if self.arrays is not None else len(self.dataset)
 
     def __len__(self) -> int:
@@ -181,7 +212,10 @@ class DataLoader:
         if self.shuffle:
             rng = self._rng if self._rng is not None else default_generator()
             order = rng.permutation(n)
-        for k in range(len(self)):
+        elif self.sampler is not None:
+            order = _sampled_indices(self.sampler, len(self.dataset))
+            n = len(order)
+        for k in range(-(-n // b) if not self.drop_last else n // b):
             idx = slice(k * b, (k + 1) * b) if order is None else order[k * b:(k + 1) * b]
             if self.arrays is not None:  # slices are views: no copy of the data
                 yield tuple(Tensor(a[idx]) for a in self.arrays)

@@ -20,7 +20,7 @@ from .matrix import diag, diagonal, norm, trace, tril, triu, vector_norm
 from .scans import all, any, cumprod, cumsum, prod
 from ._util import accepts_torch_axes, normalize_axis
 from .shape import reshape, transpose
-from .torch_names import cat, clone, linspace, log_softmax, softmax
+from .torch_names import cat, clamp, clone, linspace, log_softmax, softmax
 
 __all__ = NAMES = [
     "tan", "arcsin", "arccos", "arctan", "arctan2", "sinh", "cosh", "log2", "log10", "exp2",
@@ -29,7 +29,7 @@ __all__ = NAMES = [
     "any", "sort", "argsort", "topk", "flip", "roll", "tile", "repeat", "repeat_interleave",
     "pad", "take_along_axis", "gather", "scatter_add", "tril", "triu", "diag", "diagonal",
     "trace", "outer", "tensordot", "einsum", "ravel", "moveaxis", "cat", "linspace", "clone",
-    "softmax", "log_softmax",
+    "softmax", "log_softmax", "clamp",
 ]
 
 

@@ -11,13 +11,14 @@ from typing import Any, Sequence
 
 import numpy as np
 
+from ..device import check_device, device
 from ..function import Op
 from ..tensor import Tensor
 from ._util import normalize_axis, rename_torch_axes
 from .matrix import vector_norm
 from .reduce import logsumexp
 from .shape import concatenate, reshape, transpose
-from .unary import astype, exp
+from .unary import astype, clip, exp
 
 
 class Clone(Op):
@@ -91,6 +92,8 @@ def to(self: Tensor, *args: Any, **kwargs: Any) -> Tensor:
     target = kwargs.get("dtype", args[0] if args else None)
     if isinstance(target, Tensor):
         target = target.dtype
+    if isinstance(target, device):
+        target = str(target)
     if target is None or (isinstance(target, str) and target.split(":")[0] == "cpu"):
         return self
     if isinstance(target, str) and target.split(":")[0] in ("cuda", "mps", "xpu", "meta"):
@@ -102,6 +105,14 @@ def to(self: Tensor, *args: Any, **kwargs: Any) -> Tensor:
     return astype(self, dtype)
 
 
+def clamp(self: Any, min: Any = None, max: Any = None) -> Tensor:  # noqa: A002
+    """PyTorch's name for clip: y = min(max(x, min), max); dx = g where min <= x <= max
+    (Tensor bounds get gradients too)."""
+    if min is None and max is None:
+        raise ValueError("clamp: at least one of min and max must be given")
+    return clip(self, min, max)
+
+
 def cat(tensors: Sequence[Any], dim: int = 0, **kwargs: Any) -> Tensor:
     """PyTorch's name for concatenate (`axis=` works too)."""
     axis = rename_torch_axes("cat", kwargs).get("axis", dim)
@@ -110,9 +121,11 @@ def cat(tensors: Sequence[Any], dim: int = 0, **kwargs: Any) -> Tensor:
 
 def linspace(start: float, stop: float | None = None, num: int | None = None,
              endpoint: bool = True, *, steps: int | None = None, end: float | None = None,
-             dtype: Any = np.float32, requires_grad: bool = False) -> Tensor:
+             dtype: Any = np.float32, requires_grad: bool = False, device: Any = None
+             ) -> Tensor:
     """`num` (PyTorch: `steps`) evenly spaced values from start to stop (PyTorch: `end`),
     float32 unless `dtype` says otherwise."""
+    check_device(device, "linspace")
     stop = end if stop is None else stop
     count = steps if num is None else num
     if stop is None or count is None:
@@ -129,8 +142,8 @@ HINTS = {
     "is_contiguous": "memory layout never matters here (see .data.flags for the array's)",
     "expand": "use broadcast_to(shape)", "expand_as": "use broadcast_to(other.shape)",
     "view_as": "use reshape(other.shape)", "reshape_as": "use reshape(other.shape)",
-    "clamp": "use clip(lo, hi)", "clamp_min": "use clip(lo=...)",
-    "clamp_max": "use clip(hi=...)", "masked_fill": "use autograd.where(mask, value, t)",
+    "clamp_min": "use clamp(min=...)",
+    "clamp_max": "use clamp(max=...)", "masked_fill": "use autograd.where(mask, value, t)",
     "amax": "use max(axis=...)", "amin": "use min(axis=...)",
     "mm": "use t @ other", "bmm": "use t @ other", "mv": "use t @ vector",
     "type": "use astype(dtype)", "long": "use astype(np.int64)", "int": "use astype(np.int32)",

@@ -169,7 +169,8 @@ class Expm1(Op):
 
 
 class Clip(Op):
-    """y = min(max(x, lo), hi); dx = g where lo <= x <= hi"""
+    """y = min(max(x, lo), hi); dx = g where lo <= x <= hi; dlo = g where x < lo <= hi;
+    dhi = g where max(x, lo) > hi (the bounds get theirs when they are Tensors, as PyTorch's)"""
 
     def forward(ctx: Any, x: Any, lo: Any, hi: Any) -> Any:
         ctx.saved = (x, lo, hi)
@@ -177,11 +178,17 @@ class Clip(Op):
 
     def backward(ctx: Any, g: Any) -> tuple:
         x, lo, hi = ctx.saved
-        if lo is not None:
-            g = g * (x >= lo)
-        if hi is not None:
-            g = g * (x <= hi)
-        return g, None, None
+        gx = g if ctx.parents[0] is not None else None
+        if gx is not None and lo is not None:
+            gx = gx * (x >= lo)
+        if gx is not None and hi is not None:
+            gx = gx * (x <= hi)
+        glo = ghi = None
+        if ctx.parents[1] is not None:
+            glo = g * (x < lo) if hi is None else g * (x < lo) * (lo <= hi)
+        if ctx.parents[2] is not None:
+            ghi = g * (x > hi) if lo is None else g * (np.maximum(x, lo) > hi)
+        return gx, glo, ghi
 
 
 class Cast(Op):

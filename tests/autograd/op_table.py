@@ -104,6 +104,13 @@ _unary("clip_low", lambda x: ag.clip(x, lo=0.25), lambda x: np.clip(x, 0.25, Non
        Domain(kinks=(0.25,)), lambda x: torch.clamp(x, min=0.25))
 _unary("clip_high", lambda x: ag.clip(x, hi=0.25), lambda x: np.clip(x, None, 0.25),
        Domain(kinks=(0.25,)), lambda x: torch.clamp(x, max=0.25))
+_unary("clamp", lambda x: x.clamp(min=-0.5, max=0.5), lambda x: np.clip(x, -0.5, 0.5),
+       Domain(kinks=(-0.5, 0.5)), lambda x: torch.clamp(x, min=-0.5, max=0.5))
+# Tensor bounds get gradients too (where they are the result), as in PyTorch
+_binary("clamp_min_tensor", lambda x, lo: ag.clamp(x, min=lo), lambda x, lo: np.clip(x, lo, None),
+        (EVEN_GRID, ODD_GRID), lambda x, lo: torch.clamp(x, min=lo))
+_binary("clamp_max_tensor", lambda x, hi: ag.clamp(x, max=hi), lambda x, hi: np.clip(x, None, hi),
+        (EVEN_GRID, ODD_GRID), lambda x, hi: torch.clamp(x, max=hi))
 _unary("astype_f64", lambda x: x.astype(np.float64), lambda x: x.astype(np.float64),
        torch_fn=lambda x: x.to(torch.float64))
 # Central differences through a float32 cast need a larger step and tolerance.

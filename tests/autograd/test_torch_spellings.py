@@ -131,7 +131,7 @@ def test_size_is_the_element_count_and_calling_it_points_to_shape() -> None:
 
 @pytest.mark.parametrize("name, hint", [
     ("contiguous", "layout"), ("expand", "broadcast_to"), ("cuda", "CPU"),
-    ("masked_fill", "where"), ("clamp", "clip"), ("unsqueez", "unsqueeze"),
+    ("masked_fill", "where"), ("clamp_min", "clamp"), ("unsqueez", "unsqueeze"),
 ])
 def test_missing_pytorch_names_raise_attribute_error_with_hint(name: str, hint: str) -> None:
     with pytest.raises(AttributeError, match=hint):
@@ -161,3 +161,92 @@ def test_nn_softmax_takes_dim() -> None:
     same(nn.LogSoftmax(dim=-1)(ours), torch.nn.LogSoftmax(dim=-1)(theirs))
     with pytest.raises(TypeError, match="both"):
         nn.functional.softmax(ours, 0, dim=1)
+
+
+@pytest.mark.parametrize("name", ["float16", "float32", "float64", "half", "double", "int8",
+                                  "int16", "int32", "int64", "long", "uint8"])
+def test_pytorchs_dtype_names_give_the_same_dtypes(name: str) -> None:
+    """`dtype=autograd.float64` where a PyTorch program writes `dtype=torch.float64`."""
+    ours = ag.zeros(2, dtype=getattr(ag, name))
+    theirs = torch.zeros(2, dtype=getattr(torch, name))
+    assert ours.dtype == theirs.numpy().dtype
+    line = ag.linspace(-np.pi, np.pi, 7, dtype=ag.float64)
+    same(line, torch.linspace(-np.pi, np.pi, 7, dtype=torch.float64))
+    assert ag.randn((), dtype=ag.float64).shape == ()
+
+
+FACTORIES = [("zeros", (2, 3)), ("ones", (2, 3)), ("empty", (2, 3)), ("full", ((2, 3), 0.5)),
+             ("zeros_like", (np.ones((2, 3)),)), ("ones_like", (np.ones((2, 3)),)),
+             ("arange", (0.0, 3.0)), ("eye", (3,)), ("randn", (2, 3)), ("rand", (2, 3)),
+             ("linspace", (-1.0, 1.0, 5)), ("tensor", ([1.0, 2.0],))]
+
+
+@pytest.mark.parametrize("name,args", FACTORIES, ids=[f[0] for f in FACTORIES])
+def test_factories_take_the_cpu_device_and_refuse_others(name: str, args: tuple) -> None:
+    """`device=torch.device("cpu")` ports as it is; another device is an error, not ignored."""
+    factory = getattr(ag, name)
+    for device in (None, "cpu", "cpu:0", ag.device("cpu"), ag.device("cpu", 0)):
+        t = factory(*args, device=device)
+        assert t.shape == tuple(getattr(torch, name)(*[
+            torch.from_numpy(a) if isinstance(a, np.ndarray) else a for a in args],
+            device=torch.device("cpu")).shape)
+    for device in ("cuda", "cuda:0", "mps"):
+        with pytest.raises(RuntimeError, match=f"{name}: device.*only 'cpu' exists"):
+            factory(*args, device=device)
+    with pytest.raises(RuntimeError, match=f"{name}: device.*expected 'cpu'"):
+        factory(*args, device="gpu")
+    with pytest.raises(TypeError, match=f"{name}: device must be"):
+        factory(*args, device=0.5)
+
+
+def test_device_objects_like_pytorchs() -> None:
+    cpu = ag.device("cpu")
+    assert (cpu.type, cpu.index, str(cpu), repr(cpu)) == ("cpu", None, "cpu", "device(type='cpu')")
+    theirs = torch.device("cpu:0")
+    ours = ag.device("cpu:0")
+    assert (ours.type, ours.index, str(ours)) == (theirs.type, theirs.index, str(theirs))
+    assert ours == ag.device("cpu", 0) and ours != cpu and hash(ours) == hash(ag.device(ours))
+    with pytest.raises(RuntimeError, match="only 'cpu' exists"):
+        ag.device("cuda")
+    with pytest.raises(RuntimeError, match="index is given twice"):
+        ag.device("cpu:0", 1)
+    x = ag.randn(3, dtype=ag.float64)
+    assert x.to(cpu) is x and x.to("cpu") is x
+    import nn
+    layer = nn.Linear(2, 1)
+    assert layer.to(cpu) is layer
+    layer.to(cpu, ag.float64)
+    assert layer.weight.dtype == np.float64
+
+
+def test_clamp_with_tensor_bounds_gives_pytorchs_gradients_also_when_min_exceeds_max() -> None:
+    """Each element's gradient goes to whichever of x, min and max is the result, ties to x."""
+    x, lo, hi = (np.array(v) for v in ([-1.0, 0.0, 0.5, 1.0, 2.0], [0.0, 0.0, 0.7, 0.0, 3.0],
+                                       [1.0, 1.0, 0.6, 1.0, 1.0]))
+    g = np.arange(1.0, 6.0)
+    for kwargs in ({"min": lo, "max": hi}, {"min": lo}, {"max": hi}):
+        ours = {k: ag.tensor(v, requires_grad=True) for k, v in kwargs.items()}
+        theirs = {k: torch.tensor(v, requires_grad=True) for k, v in kwargs.items()}
+        (ox, tx) = pair(x)
+        same(ox.clamp(**ours), tx.clamp(**theirs))
+        ox.clamp(**ours).backward(g)
+        tx.clamp(**theirs).backward(torch.from_numpy(g))
+        same(ox.grad, tx.grad)
+        for k in kwargs:
+            same(ours[k].grad, theirs[k].grad)
+    with pytest.raises(ValueError, match="clamp: at least one"):
+        ag.tensor(x).clamp()
+
+
+def test_in_place_clamp_with_a_tensor_bound_that_requires_grad_is_recorded() -> None:
+    """x.clamp_(min=t): t's gradient is not lost, also when x itself needs none."""
+    x = np.array([-1.0, 0.5, 2.0])
+    g = np.array([1.0, 2.0, 3.0])
+    lo_ours = ag.tensor(np.array(0.7), requires_grad=True)
+    lo_theirs = torch.tensor(0.7, dtype=torch.float64, requires_grad=True)
+    ours = (ag.tensor(x) * 1.0).clamp_(min=lo_ours)
+    theirs = (torch.tensor(x) * 1.0).clamp_(min=lo_theirs)
+    same(ours, theirs)
+    ours.backward(g)
+    theirs.backward(torch.from_numpy(g))
+    same(lo_ours.grad, lo_theirs.grad)

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 import autograd
 from autograd import Tensor
-from nn.data import DataLoader, kfold, train_val_split
+from nn.data import DataLoader, TensorDataset, kfold, train_val_split
 
 
 def _xy(n=10):
@@ -138,3 +138,50 @@ def test_python_lists_follow_the_tensor_dtype_policy() -> None:
     assert y.dtype == np.float64
     train, val = train_val_split([0.0, 1.0, 2.0, 3.0, 4.0], val_fraction=0.4, seed=0)
     assert train[0].dtype == np.float32 and val[0].dtype == np.float32
+
+
+class _EpochPermutations:
+    """A PyTorch-style sampler: a fresh seeded permutation on every pass."""
+
+    def __init__(self, n: int, seed: int) -> None:
+        self.n, self.rng = n, np.random.default_rng(seed)
+
+    def __iter__(self):
+        return iter(self.rng.permutation(self.n).tolist())
+
+    def __len__(self) -> int:
+        return self.n
+
+
+@pytest.mark.parametrize("drop_last", [False, True])
+def test_sampler_gives_pytorchs_batches_in_its_order(drop_last):
+    torch = pytest.importorskip("torch", reason="PyTorch is the oracle for DataLoader(sampler=)")
+    x = np.arange(22.0).reshape(11, 2)
+    y = np.arange(11)
+    ours = DataLoader(TensorDataset(x, y), batch_size=4, sampler=_EpochPermutations(11, 5),
+                      drop_last=drop_last)
+    ref = torch.utils.data.DataLoader(
+        torch.utils.data.TensorDataset(torch.from_numpy(x), torch.from_numpy(y)),
+        batch_size=4, sampler=_EpochPermutations(11, 5), drop_last=drop_last)
+    assert len(ours) == len(ref)
+    for _ in range(2):  # a new order each epoch, the same in both
+        got = [(a.data, b.data) for a, b in ours]
+        want = [(a.numpy(), b.numpy()) for a, b in ref]
+        assert len(got) == len(want)
+        for (a, b), (c, d) in zip(got, want):
+            np.testing.assert_array_equal(a, c)
+            np.testing.assert_array_equal(b, d)
+    fixed = [b.data.tolist() for (b,) in DataLoader(y, batch_size=5, sampler=[3, 1, 4, 1, 5])]
+    assert fixed == [[3, 1, 4, 1, 5]]
+
+
+def test_sampler_is_checked():
+    y = np.arange(5)
+    with pytest.raises(ValueError, match="mutually exclusive with shuffle"):
+        DataLoader(y, sampler=[0, 1], shuffle=True)
+    with pytest.raises(TypeError, match="sampler must be an iterable"):
+        DataLoader(y, sampler=3)
+    with pytest.raises(IndexError, match="sampler index out of range"):
+        list(DataLoader(y, sampler=[0, 5]))
+    with pytest.raises(TypeError, match="int indices"):
+        list(DataLoader(y, sampler=[0.5]))
