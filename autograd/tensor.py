@@ -24,6 +24,8 @@ def _as_array(data: Any, dtype: Any = None, owner: str = "Tensor") -> np.ndarray
                         f"numbers, got {type(data).__name__}")
     try:
         arr = np.asarray(data)
+    except RuntimeError as e:  # Tensors that require grad inside a list (see __array__)
+        raise RuntimeError(f"{owner}: {e}") from None
     except ValueError:
         raise ValueError(f"{owner}: data is a ragged list (its rows have different lengths); "
                          "a tensor needs a rectangular (nested) list") from None
@@ -360,6 +362,14 @@ class Tensor(TensorSurface):
         return self.data.__index__()
 
     def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
+        if self.requires_grad:
+            # np.array([t, ...]), np.r_, np.mean([t, ...]): NumPy would copy the values and
+            # the gradient would be lost without a word. PyTorch refuses too.
+            raise RuntimeError(
+                f"np.asarray() of a Tensor that requires grad (shape {self.data.shape}) would "
+                "drop its gradient (NumPy functions that do not dispatch to autograd, such as "
+                "np.array, np.r_ or np.mean of a list of Tensors, call it); stack Tensors with "
+                "autograd.stack/concatenate, or use t.detach() / t.data for a constant")
         if dtype is not None and dtype != self.data.dtype:
             return self.data.astype(dtype)
         return self.data
