@@ -60,6 +60,10 @@ FUNCTIONS: dict[Any, Callable[..., Any]] = {
 # their ops in ops/catalog.py.
 UFUNCS.update(ops.catalog.UFUNCS)
 FUNCTIONS.update(ops.catalog.FUNCTIONS)
+# NumPy functions with no PyTorch name (vstack, logaddexp, linalg.inv, ...): ops/numpy_extra.py
+UFUNCS.update(ops.numpy_extra.DISPATCH_UFUNCS)
+FUNCTIONS.update(ops.numpy_extra.DISPATCH_FUNCTIONS)
+FUNCTIONS.update(ops.decompositions.DISPATCH_FUNCTIONS)
 
 # -- no gradient by definition: run on the arrays, result does not require grad ------------------
 CONSTANT_UFUNCS: frozenset = frozenset({
@@ -100,7 +104,7 @@ def _refuse(name: str, args: Any) -> TypeError:
     return TypeError(
         f"np.{name} has no differentiable counterpart for Tensors (argument shapes {shapes}): "
         f"its result would be a constant and the gradient would be lost. Use {hint} instead, "
-        "or pass np.asarray(t) / t.detach() to compute a constant on purpose."
+        "or pass t.detach() (or t.data) to compute a constant on purpose."
     )
 
 

@@ -162,8 +162,8 @@ def make_vjp(fun: Callable, x: Any) -> tuple:
 
 
 def _scalar_out(out: Any, name: str) -> None:
-    size = _array(out).size if not _is_container(out) else -1
-    if size != 1 or onp.iscomplexobj(_array(out)):
+    arr = None if _is_container(out) else _array(out)
+    if arr is None or arr.size != 1 or arr.dtype.kind != "f":
         raise TypeError(f"{name} only applies to real scalar-output functions")
 
 
