@@ -195,3 +195,19 @@ def test_numpy_functions_inside_a_loss_match_torch():
     tl.backward()
     np.testing.assert_allclose(loss.data, tl.item(), rtol=1e-12)
     np.testing.assert_allclose(x.grad.data, tx.grad.numpy(), rtol=1e-10)
+
+
+@pytest.mark.parametrize("call", [
+    lambda t: t * (1 + 2j), lambda t: np.multiply(t, 1j), lambda t: t + np.ones(4, complex),
+    lambda t: np.abs(t * (1 + 1j)), lambda t: np.sum(t.astype(np.complex64)),
+], ids=["operator", "ufunc", "complex array", "abs of complex", "astype"])
+def test_complex_results_refused_when_a_gradient_is_recorded(call):
+    # The gradient of a real input through a complex intermediate would drop the imaginary
+    # part (|x (1 + i)| gave a zero gradient): a named error instead.
+    t = _t((3, 4))
+    with pytest.raises(TypeError, match=r"complex.*not supported"):
+        call(t)
+    out = call(t.detach())  # no gradient: complex arithmetic is NumPy's
+    assert np.iscomplexobj(out.data) or out.dtype.kind == "f"
+    with ag.no_grad():
+        call(t)
