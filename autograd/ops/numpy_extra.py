@@ -17,6 +17,7 @@ from ..tensor import Tensor
 from . import arithmetic as ar
 from . import shape as sh
 from . import unary as un
+from .catalog import moveaxis
 from .contract import einsum, tensordot
 from .indexing import flip, take_along_axis
 
@@ -289,6 +290,66 @@ def nan_to_num(x: Any, copy: bool = True, nan: float = 0.0, posinf: Any = None,
     return ar.where(np.isfinite(x.data), x, np.nan_to_num(x.data, True, nan, posinf, neginf))
 
 
+def linspace(start: Any, stop: Any, num: int = 50, endpoint: bool = True,
+             retstep: bool = False, dtype: Any = None, axis: int = 0) -> Any:
+    """NumPy's linspace with Tensor ends: start + k (stop - start)/div, k = 0 … num-1."""
+    if dtype is not None or axis != 0:
+        raise NotImplementedError("np.linspace on Tensors: dtype= and axis= are not supported")
+    start, stop = _t(start), _t(stop)
+    div = (num - 1) if endpoint else num
+    k = np.arange(num, dtype=np.result_type(start.data, stop.data, float))
+    k = k.reshape((num,) + (1,) * max(start.ndim, stop.ndim))
+    span = ar.sub(stop, start)
+    step = ar.div(span, div) if div > 0 else ar.mul(span, np.nan)
+    out = ar.add(ar.mul(k, step), start) if div > 0 else ar.add(ar.mul(k, span), start)
+    if endpoint and num > 1:  # the last point is stop itself, as NumPy makes it
+        out = sh.concatenate([sh.getitem(out, slice(0, num - 1)),
+                              sh.expand_dims(ar.add(stop, ar.mul(start, 0.0)), 0)], 0)
+    dt = np.result_type(start.data, stop.data)  # computed in float64, returned in theirs
+    if dt.kind == "f" and dt != out.dtype:
+        out, step = un.astype(out, dt), un.astype(step, dt)
+    return (out, step) if retstep else out
+
+
+def gradient(f: Any, *varargs: Any, axis: Any = None, edge_order: int = 1) -> Any:
+    """Central differences inside, one-sided at the ends (unit spacing, edge_order=1)."""
+    if varargs or edge_order != 1:
+        raise NotImplementedError("np.gradient on Tensors: only unit spacing and edge_order=1")
+    f = _t(f)
+    axes = range(f.ndim) if axis is None else ([axis] if isinstance(axis, int) else axis)
+    outs = []
+    for ax in axes:
+        ax = ax % f.ndim
+        if f.shape[ax] < 2:
+            raise ValueError("np.gradient: each axis needs at least 2 elements (edge_order=1), "
+                             f"got shape {f.shape}")
+        pre = (slice(None),) * ax
+
+        def part(lo: Any, hi: Any) -> Tensor:
+            return sh.getitem(f, pre + (slice(lo, hi),))
+
+        inner = ar.div(ar.sub(part(2, None), part(None, -2)), 2.0)
+        first, last = ar.sub(part(1, 2), part(0, 1)), ar.sub(part(-1, None), part(-2, -1))
+        outs.append(sh.concatenate([first, inner, last], ax))
+    return outs[0] if len(outs) == 1 else tuple(outs)
+
+
+def cross(a: Any, b: Any, axisa: int = -1, axisb: int = -1, axisc: int = -1,
+          axis: Any = None) -> Tensor:
+    """The cross product of 3-vectors along the given axes (broadcast over the others)."""
+    if axis is not None:
+        axisa = axisb = axisc = axis
+    a, b = moveaxis(_t(a), axisa, -1), moveaxis(_t(b), axisb, -1)
+    if a.shape[-1] != 3 or b.shape[-1] != 3:
+        raise NotImplementedError(f"np.cross on Tensors: only 3-vectors, got shapes {a.shape} "
+                                  f"and {b.shape}")
+    a0, a1, a2 = (sh.getitem(a, (Ellipsis, i)) for i in range(3))
+    b0, b1, b2 = (sh.getitem(b, (Ellipsis, i)) for i in range(3))
+    c = sh.stack([ar.sub(ar.mul(a1, b2), ar.mul(a2, b1)), ar.sub(ar.mul(a2, b0), ar.mul(a0, b2)),
+                  ar.sub(ar.mul(a0, b1), ar.mul(a1, b0))], -1)
+    return moveaxis(c, -1, axisc)
+
+
 def _einsum(*args: Any, **kwargs: Any) -> Tensor:
     """np.einsum in either form: subscripts string, or operands with lists of axis numbers."""
     if args and isinstance(args[0], str):
@@ -331,5 +392,5 @@ DISPATCH_FUNCTIONS = {
     np.rollaxis: rollaxis, np.rot90: rot90, np.inner: inner, np.kron: kron, np.diff: diff,
     np.append: append, np.select: select, np.partition: partition, np.sinc: Sinc.apply,
     np.nan_to_num: nan_to_num, np.einsum: _einsum, np.transpose: _np_transpose,
-    np.clip: _np_clip,
+    np.clip: _np_clip, np.linspace: linspace, np.gradient: gradient, np.cross: cross,
 }

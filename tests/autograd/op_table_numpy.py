@@ -24,6 +24,7 @@ def _t(name: str) -> Any:
 
 
 UNARY = (((3, 4),), ((),), ((2, 1, 3),))
+FIXED = lambda shapes: (lambda side: single()(side).map(lambda _: shapes))  # noqa: E731
 BINARY = (((3, 4), (3, 4)), ((2, 1, 3), (4, 3)), ((), (2, 3)), ((3, 1), ()))
 ROWS = [
     row("np_arcsinh", np.arcsinh, np.arcsinh, 1, REAL, torch=_t("asinh"), examples=UNARY,
@@ -102,6 +103,22 @@ ROWS = [
     row("np_partition", lambda x: np.partition(x, 1), lambda x: np.partition(x, 1), 1,
         Domain(grid=2.0 ** -9, unique=True), examples=[((3, 4),), ((5,),)],
         shapes=single(1, at_least={-1: 2})),
+    row("np_linspace", lambda a, b: np.linspace(a, b, 5), lambda a, b: np.linspace(a, b, 5),
+        2, torch=lambda a, b: a + (b - a) * torch.linspace(0, 1, 5, dtype=a.dtype).reshape(
+            (5,) + (1,) * a.ndim), examples=[((), ()), ((2,), (2,))], shapes=same(2)),
+    row("np_linspace_open", lambda a, b: np.linspace(a, b, 4, endpoint=False),
+        lambda a, b: np.linspace(a, b, 4, endpoint=False), 2, examples=[((), ())],
+        shapes=same(2)),
+    row("np_gradient", lambda x: np.gradient(x, axis=-1), lambda x: np.gradient(x, axis=-1), 1,
+        examples=[((3, 4),), ((5,),)], shapes=single(1, at_least={-1: 2})),
+    row("np_gradient_all_axes", np.gradient, np.gradient, 1, examples=[((3, 4),)],
+        shapes=single(1, at_least={0: 2, -1: 2})),
+    row("np_cross", lambda a, b: np.cross(a, b, axisa=0, axisc=0),
+        lambda a, b: np.cross(a, b, axisa=0, axisc=0), 2,
+        torch=lambda a, b: torch.linalg.cross(
+            *torch.broadcast_tensors(a.movedim(0, -1), b)).movedim(-1, 0),
+        examples=[((3, 4), (4, 3)), ((3,), (2, 3))],
+        shapes=FIXED(((3, 2), (2, 3)))),
     row("np_nan_to_num", np.nan_to_num, np.nan_to_num, 1, torch=_t("nan_to_num"),
         examples=UNARY, shapes=single()),
     row("np_einsum_sublists", lambda a, b: np.einsum(a, [0, 1], b, [1, 2], [0, 2]),
@@ -140,7 +157,6 @@ def _twice_row0(a: Any, lib: Any) -> Any:
 
 
 SQUARE = [((3, 3),), ((2, 3, 3),), ((1, 1),)]
-FIXED = lambda shapes: (lambda side: single()(side).map(lambda _: shapes))  # noqa: E731
 ROWS += [
     row("np_linalg_inv", lambda a: np.linalg.inv(_spd(a)), lambda a: np.linalg.inv(_spd(a)), 1,
         torch=lambda a: torch.linalg.inv(_tspd(a)), examples=SQUARE, shapes=_square()),
