@@ -1,12 +1,14 @@
 """NumPy's linear algebra on Tensors: inv, solve, det, slogdet, cholesky, eigh, svd.
 
-Reached through NumPy's dispatch (`np.linalg.inv(t)`); batched over leading axes as NumPy is.
+Reached through NumPy's dispatch (`np.linalg.inv(t)`), batched over leading axes as in NumPy.
 Backwards are written with matmul, swapaxes and np.linalg themselves, so they are
-differentiable again. With `create_graph=True` the saved outputs of an op with several outputs
-would be constants (only single outputs are linked back to their Tensors), so `Eigh` and `Svd`
-recompute theirs from the input Tensor in that case. `eigh` and `cholesky` read one triangle of their input, as NumPy does:
+differentiable again. `eigh` and `cholesky` read one triangle of their input, as NumPy does:
 their gradient is the derivative of that function (nonzero on that triangle only); for a
 symmetric input it carries the same information as the symmetric gradient.
+
+With `create_graph=True` the saved outputs of an op with several outputs would be constants
+(only single outputs are linked back to their Tensors), so `Eigh` and `Svd` recompute theirs
+from the input Tensor in that case.
 """
 from __future__ import annotations
 
