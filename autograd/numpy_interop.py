@@ -78,7 +78,7 @@ CONSTANT_FUNCTIONS: frozenset = frozenset({
     np.flatnonzero, np.count_nonzero, np.isclose, np.allclose, np.array_equal,
     np.array_equiv, np.all, np.any, np.sign, np.zeros_like, np.ones_like, np.empty_like,
     np.full_like, np.result_type, np.iscomplexobj, np.isrealobj, np.may_share_memory,
-    np.shares_memory, np.searchsorted, np.unique, np.round, np.around, np.floor, np.ceil,
+    np.shares_memory, np.iscomplex, np.isreal, np.searchsorted, np.unique, np.round, np.around, np.floor, np.ceil,
     np.trunc, np.isnan, np.isfinite, np.isinf, np.array_repr, np.array_str, np.array2string,
 })
 

@@ -56,6 +56,10 @@ class Tensor(TensorSurface):
         if requires_grad.__class__ is not bool and not isinstance(requires_grad, np.bool_):
             raise TypeError(f"{type(self).__name__}: requires_grad must be a bool, got "
                             f"{type(requires_grad).__name__} {requires_grad!r}")
+        if requires_grad and arr.dtype.kind == "c":
+            raise TypeError(
+                f"{type(self).__name__}: complex tensors cannot require gradients (dtype "
+                f"{arr.dtype}): complex numbers are not supported by autograd")
         if requires_grad and arr.dtype.kind not in _FLOAT_KINDS:
             raise TypeError(
                 f"{type(self).__name__}: only floating-point tensors can require gradients; "

@@ -170,6 +170,7 @@ def test_rounding_ufuncs_have_a_zero_gradient_as_in_pytorch(ufunc):
 @pytest.mark.parametrize("call", [
     lambda t: t.data > 0.5,
     lambda t: np.argmax(t), lambda t: np.isfinite(t), lambda t: np.shape(t),
+    lambda t: np.iscomplex(t), lambda t: np.isreal(t),
     lambda t: np.zeros_like(t), lambda t: np.allclose(t, t), lambda t: np.greater(t, 0.5),
 ])
 def test_constant_functions_give_no_gradient(call):
