@@ -147,6 +147,7 @@ def unary_to_nary(unary_op: Callable) -> Callable:
                         new[i] = xi
                 return fun(*new, **kwargs)
 
+            unary_fun.__name__ = getattr(fun, "__name__", "f")
             x = args[argnum] if isinstance(argnum, int) else tuple(args[i] for i in argnum)
             return unary_op(unary_fun, x, *op_args, **op_kwargs)
 
@@ -256,11 +257,21 @@ primitive_vjps: dict = {}
 
 
 def primitive(f: Callable) -> Callable:
-    """A function our engine treats as one op; without `defvjp` its backward is undefined."""
+    """A function our engine treats as one op (a custom Function); without `defvjp` its
+    backward raises NotImplementedError."""
+    vjps: list = []
 
     class Primitive(ag.Function):
         def forward(ctx, *args):
-            return onp.asarray(f(*args))
+            ans = onp.asarray(f(*args))
+            ctx.saved = (args, ans)
+            return ans
+
+        def backward(ctx, g):
+            if not vjps:
+                raise NotImplementedError(f"no vjp defined for primitive {f.__name__}")
+            args, ans = ctx.saved
+            return tuple(None if m is None else m(ans, *args)(g) for m in vjps[0])
 
     @wraps(f)
     def wrapped(*args: Any, **kwargs: Any) -> Any:
@@ -268,24 +279,13 @@ def primitive(f: Callable) -> Callable:
             return Primitive.apply(*args)
         return f(*args, **kwargs)
 
-    wrapped.op = Primitive
+    wrapped.vjps = vjps
     return wrapped
 
 
 def defvjp(prim: Callable, *vjpmakers: Any) -> None:
     """Give a `primitive` its backward: vjpmaker(ans, *args)(g) for each argument."""
-
-    def backward(ctx, g):
-        args, ans = ctx.saved
-        return tuple(None if m is None else m(ans, *args)(g) for m in vjpmakers)
-
-    def forward(ctx, *args, _f=prim.op.forward):
-        ans = _f(ctx, *args)
-        ctx.saved = (args, ans)
-        return ans
-
-    prim.op.forward = staticmethod(forward)
-    prim.op.backward = staticmethod(backward)
+    prim.vjps[:] = [vjpmakers]
 
 
 def isbox(x: Any) -> bool:
@@ -358,7 +358,8 @@ def check_vjp(f: Callable, x: Any) -> None:
     diff, scale = _numeric_jvp(f, x, x_v)
     numeric = _inner(y_v, diff) * scale
     if not scalar_close(numeric, exact):
-        raise WrongGradient(f"vjp check of {getattr(f, '__name__', f)} failed: analytic "
+        raise WrongGradient(f"Derivative (VJP) check of {getattr(f, '__name__', f)} failed: "
+                            "analytic "
                             f"{_plain(exact)}, numeric {numeric}")
 
 
