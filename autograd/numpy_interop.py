@@ -88,6 +88,21 @@ INSTEAD: dict[str, str] = {
 }
 
 
+COMPLEX_LEAF = ("{}: complex tensors cannot require gradients (dtype {}): complex numbers are "
+                "not supported by autograd")
+
+
+def array_of_grad_tensor(t: Tensor) -> RuntimeError:
+    """`np.asarray(t)` of a Tensor that requires grad (`np.array([t, ...])`, `np.r_`,
+    `np.mean([t, ...])` call it): NumPy would copy the values and drop the gradient without a
+    word, so it is refused, as PyTorch's `numpy()` refuses."""
+    return RuntimeError(
+        f"np.asarray() of a Tensor that requires grad (shape {t.data.shape}) would drop its "
+        "gradient (NumPy functions that do not dispatch to autograd, such as np.array, np.r_ "
+        "or np.mean of a list of Tensors, call it); stack Tensors with autograd.stack/"
+        "concatenate, or use t.detach() / t.data for a constant")
+
+
 def _numpy_name(func: Any) -> str:
     module = getattr(func, "__module__", None) or "numpy"
     name = getattr(func, "__name__", repr(func))

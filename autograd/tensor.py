@@ -56,11 +56,9 @@ class Tensor(TensorSurface):
         if requires_grad.__class__ is not bool and not isinstance(requires_grad, np.bool_):
             raise TypeError(f"{type(self).__name__}: requires_grad must be a bool, got "
                             f"{type(requires_grad).__name__} {requires_grad!r}")
-        if requires_grad and arr.dtype.kind == "c":
-            raise TypeError(
-                f"{type(self).__name__}: complex tensors cannot require gradients (dtype "
-                f"{arr.dtype}): complex numbers are not supported by autograd")
         if requires_grad and arr.dtype.kind not in _FLOAT_KINDS:
+            if arr.dtype.kind == "c":
+                raise TypeError(_interop.COMPLEX_LEAF.format(type(self).__name__, arr.dtype))
             raise TypeError(
                 f"{type(self).__name__}: only floating-point tensors can require gradients; "
                 f"got dtype {arr.dtype} "
@@ -366,14 +364,8 @@ class Tensor(TensorSurface):
         return self.data.__index__()
 
     def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
-        if self.requires_grad:
-            # np.array([t, ...]), np.r_, np.mean([t, ...]): NumPy would copy the values and
-            # the gradient would be lost without a word. PyTorch refuses too.
-            raise RuntimeError(
-                f"np.asarray() of a Tensor that requires grad (shape {self.data.shape}) would "
-                "drop its gradient (NumPy functions that do not dispatch to autograd, such as "
-                "np.array, np.r_ or np.mean of a list of Tensors, call it); stack Tensors with "
-                "autograd.stack/concatenate, or use t.detach() / t.data for a constant")
+        if self.requires_grad:  # NumPy would copy the values and drop the gradient
+            raise _interop.array_of_grad_tensor(self)
         if dtype is not None and dtype != self.data.dtype:
             return self.data.astype(dtype)
         return self.data
