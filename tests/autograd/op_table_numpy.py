@@ -160,6 +160,36 @@ def _tspd(a: Any) -> Any:
     return a @ a.transpose(-1, -2) + 3 * torch.eye(a.shape[-1], dtype=a.dtype)
 
 
+def _spread(a: Any, lib: Any = np) -> Any:
+    """0.1 a plus a diagonal 2, 4, 6, ...: eigenvalues and singular values stay apart (by
+    Weyl's bound), so their vectors have well-conditioned derivatives that central
+    differences can check."""
+    m, n = a.shape[-2:]
+    d = np.eye(m, n) * np.arange(2, 2 * n + 1, 2)
+    return 0.1 * a + (d if lib is np else torch.tensor(d, dtype=a.dtype))
+
+
+def _spread_outer(a: Any, lib: Any = np) -> Any:
+    """_spread over the first and last axes (the matrices of a nuclear norm over them)."""
+    m, n = a.shape[0], a.shape[-1]
+    d = (np.eye(m, n) * np.arange(2, 2 * n + 1, 2)).reshape((m,) + (1,) * (a.ndim - 2) + (n,))
+    return 0.1 * a + (d if lib is np else torch.tensor(d, dtype=a.dtype))
+
+
+def _sym(a: Any) -> Any:
+    return a + a.swapaxes(-1, -2)
+
+
+def _projectors(w: Any, v: Any) -> tuple:
+    """Eigenvalues and the projectors vₖ vₖᵀ, which do not depend on the vectors' signs."""
+    return w, np.einsum("...ik,...jk->...kij", v, v)
+
+
+def _svd_pairs(u: Any, s: Any, vh: Any) -> tuple:
+    """Singular values and uₖ vₖᵀ (the signs of uₖ and vₖ flip together)."""
+    return s, np.einsum("...ik,...kj->...kij", u, vh)
+
+
 def _twice_row0(a: Any, lib: Any) -> Any:
     """a with row 1 replaced by row 0: exactly singular."""
     cat = lib.concatenate if lib is np else lib.cat
@@ -204,31 +234,32 @@ ROWS += [
         lambda a: np.linalg.cholesky(a + 6 * np.eye(a.shape[-1])),
         lambda a: np.linalg.cholesky(a + 6 * np.eye(a.shape[-1])), 1,
         examples=SQUARE, shapes=_square()),
-    row("np_linalg_eigh_values", lambda a: np.linalg.eigh(_spd(a))[0],
-        lambda a: np.linalg.eigh(_spd(a))[0], 1,
-        torch=lambda a: torch.linalg.eigh(_tspd(a))[0], examples=SQUARE, shapes=_square()),
-    # Eigenvectors (a sign per vector: no PyTorch comparison) of one triangle, both kinds.
-    row("np_linalg_eigh_upper", lambda a: np.linalg.eigh(a + np.zeros(1), "U"),
-        lambda a: np.linalg.eigh(a + np.zeros(1), "U"), 1, Domain(grid=2.0 ** -9, unique=True),
+    # symmetric by construction (PyTorch's gradient is the symmetric one; ours is on the
+    # triangle read: equal after the symmetrizing op), eigenvalues apart (not at a crossing)
+    row("np_linalg_eigh_values", lambda a: np.linalg.eigh(_sym(_spread(a)))[0],
+        lambda a: np.linalg.eigh(_sym(_spread(a)))[0], 1,
+        torch=lambda a: torch.linalg.eigh(_sym(_spread(a, torch)))[0], examples=SQUARE, shapes=_square()),
+    # Eigenvectors of one triangle, both kinds, as projectors v vᵀ (each vector's sign is
+    # arbitrary: LAPACK may flip it between neighbouring inputs).
+    row("np_linalg_eigh_upper", lambda a: _projectors(*np.linalg.eigh(_spread(a), "U")),
+        lambda a: _projectors(*np.linalg.eigh(_spread(a), "U")), 1,
         examples=[((3, 3),), ((2, 4, 4),)], shapes=FIXED(((3, 3),))),
-    row("np_linalg_eigh_lower", lambda a: np.linalg.eigh(a + np.zeros(1)),
-        lambda a: np.linalg.eigh(a + np.zeros(1)), 1, Domain(grid=2.0 ** -9, unique=True),
+    row("np_linalg_eigh_lower", lambda a: _projectors(*np.linalg.eigh(_spread(a))),
+        lambda a: _projectors(*np.linalg.eigh(_spread(a))), 1,
         examples=[((3, 3),)], shapes=FIXED(((4, 4),))),
-    row("np_linalg_svdvals", lambda a: np.linalg.svd(a + np.zeros(1), compute_uv=False),
-        lambda a: np.linalg.svd(a + np.zeros(1), compute_uv=False), 1,
-        Domain(grid=2.0 ** -9, unique=True), torch=lambda a: torch.linalg.svdvals(a),
+    row("np_linalg_svdvals", lambda a: np.linalg.svd(_spread(a), compute_uv=False),
+        lambda a: np.linalg.svd(_spread(a), compute_uv=False), 1,
+        torch=lambda a: torch.linalg.svdvals(_spread(a, torch)),
         examples=[((3, 2),), ((2, 2, 4),)], shapes=FIXED(((2, 3),))),
-    row("np_linalg_svd", lambda a: np.linalg.svd(a + np.zeros(1), full_matrices=False),
-        lambda a: np.linalg.svd(a + np.zeros(1), full_matrices=False), 1,
-        Domain(grid=2.0 ** -9, unique=True),
+    row("np_linalg_svd", lambda a: _svd_pairs(*np.linalg.svd(_spread(a), full_matrices=False)),
+        lambda a: _svd_pairs(*np.linalg.svd(_spread(a), full_matrices=False)), 1,
         examples=[((3, 2),), ((2, 2, 4),), ((3, 3),)], shapes=FIXED(((2, 3),))),
-    row("np_norm_nuclear", lambda a: np.linalg.norm(a, "nuc", axis=(0, -1)),
-        lambda a: np.linalg.norm(a, "nuc", axis=(0, -1)), 1,
-        Domain(grid=2.0 ** -9, unique=True),
-        torch=lambda a: torch.linalg.matrix_norm(a, "nuc", dim=(0, -1)),
+    row("np_norm_nuclear", lambda a: np.linalg.norm(_spread_outer(a), "nuc", axis=(0, -1)),
+        lambda a: np.linalg.norm(_spread_outer(a), "nuc", axis=(0, -1)), 1,
+        torch=lambda a: torch.linalg.matrix_norm(_spread_outer(a, torch), "nuc", dim=(0, -1)),
         examples=[((3, 2),), ((2, 3, 4),)], shapes=FIXED(((3, 2, 2),))),
-    row("np_norm_spectral", lambda a: np.linalg.norm(a + np.zeros(1), 2),
-        lambda a: np.linalg.norm(a + np.zeros(1), 2), 1, Domain(grid=2.0 ** -9, unique=True),
-        torch=lambda a: torch.linalg.matrix_norm(a, 2), examples=[((3, 2),)],
+    row("np_norm_spectral", lambda a: np.linalg.norm(_spread(a), 2),
+        lambda a: np.linalg.norm(_spread(a), 2), 1,
+        torch=lambda a: torch.linalg.matrix_norm(_spread(a, torch), 2), examples=[((3, 2),)],
         shapes=FIXED(((3, 4),))),
 ]
