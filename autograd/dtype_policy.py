@@ -26,6 +26,8 @@ def as_array(data: Any, dtype: Any = None, owner: str = "Tensor") -> np.ndarray:
                         f"numbers, got {type(data).__name__}")
     try:
         arr = np.asarray(data)
+    except RuntimeError as e:  # Tensors that require grad inside a list (see __array__)
+        raise RuntimeError(f"{owner}: {e}") from None
     except ValueError:
         raise ValueError(f"{owner}: data is a ragged list (its rows have different lengths); "
                          "a tensor needs a rectangular (nested) list") from None

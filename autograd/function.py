@@ -56,6 +56,8 @@ def _make_apply(cls: type) -> Any:
             _raise_if_unbroadcastable(cls, args)
             raise
         if type(out) is np.ndarray and not state.watched:
+            if record and out.dtype.kind == "c":
+                raise _complex_error(cls, args, out)
             t = new(Tensor)
             t.data = out
             t.grad = None
@@ -94,9 +96,22 @@ def _raise_if_unbroadcastable(cls: Any, args: tuple) -> None:
         ) from None
 
 
+def _complex_error(cls: Any, args: tuple, out: Any) -> TypeError:
+    """A recorded op with a complex result: its gradient would lose the imaginary part."""
+    found = [f"{np.shape(a.data if isinstance(a, Tensor) else a)} "
+             f"{np.result_type(a.data if isinstance(a, Tensor) else a)}"
+             for a in args if isinstance(a, (Tensor, np.ndarray, complex, np.generic))]
+    return TypeError(
+        f"{cls.__name__.lower()}: the result is complex ({np.asarray(out).dtype}) for inputs "
+        f"{', '.join(found)}, and a gradient is recorded; complex numbers are not supported "
+        "by autograd (their gradient would silently drop the imaginary part)")
+
+
 def _outputs(ctx: Any, out: Any, record: bool, args: tuple, kwargs: dict) -> Any:
     """The rare outputs: anomaly checks, tracing, NumPy scalars (0-d results), several
     outputs."""
+    if record and any(np.iscomplexobj(o) for o in (out if type(out) is tuple else (out,))):
+        raise _complex_error(type(ctx), args, out if type(out) is not tuple else out[0])
     if STATE.anomaly:
         _check_finite(ctx.name, "forward", out, args)
     node = ctx if record else None

@@ -60,6 +60,10 @@ FUNCTIONS: dict[Any, Callable[..., Any]] = {
 # their ops in ops/catalog.py.
 UFUNCS.update(ops.catalog.UFUNCS)
 FUNCTIONS.update(ops.catalog.FUNCTIONS)
+# NumPy functions with no PyTorch name (vstack, logaddexp, linalg.inv, ...): ops/numpy_extra.py
+UFUNCS.update(ops.numpy_extra.DISPATCH_UFUNCS)
+FUNCTIONS.update(ops.numpy_extra.DISPATCH_FUNCTIONS)
+FUNCTIONS.update(ops.decompositions.DISPATCH_FUNCTIONS)
 
 # -- no gradient by definition: run on the arrays, result does not require grad ------------------
 CONSTANT_UFUNCS: frozenset = frozenset({
@@ -74,7 +78,7 @@ CONSTANT_FUNCTIONS: frozenset = frozenset({
     np.flatnonzero, np.count_nonzero, np.isclose, np.allclose, np.array_equal,
     np.array_equiv, np.all, np.any, np.sign, np.zeros_like, np.ones_like, np.empty_like,
     np.full_like, np.result_type, np.iscomplexobj, np.isrealobj, np.may_share_memory,
-    np.shares_memory, np.searchsorted, np.unique, np.round, np.around, np.floor, np.ceil,
+    np.shares_memory, np.iscomplex, np.isreal, np.searchsorted, np.unique, np.round, np.around, np.floor, np.ceil,
     np.trunc, np.isnan, np.isfinite, np.isinf, np.array_repr, np.array_str, np.array2string,
 })
 
@@ -82,6 +86,21 @@ CONSTANT_FUNCTIONS: frozenset = frozenset({
 INSTEAD: dict[str, str] = {
     "atleast_2d": "t.reshape(1, -1) or expand_dims",
 }
+
+
+COMPLEX_LEAF = ("{}: complex tensors cannot require gradients (dtype {}): complex numbers are "
+                "not supported by autograd")
+
+
+def array_of_grad_tensor(t: Tensor) -> RuntimeError:
+    """`np.asarray(t)` of a Tensor that requires grad (`np.array([t, ...])`, `np.r_`,
+    `np.mean([t, ...])` call it): NumPy would copy the values and drop the gradient without a
+    word, so it is refused, as PyTorch's `numpy()` refuses."""
+    return RuntimeError(
+        f"np.asarray() of a Tensor that requires grad (shape {t.data.shape}) would drop its "
+        "gradient (NumPy functions that do not dispatch to autograd, such as np.array, np.r_ "
+        "or np.mean of a list of Tensors, call it); stack Tensors with autograd.stack/"
+        "concatenate, or use t.detach() / t.data for a constant")
 
 
 def _numpy_name(func: Any) -> str:
@@ -100,7 +119,7 @@ def _refuse(name: str, args: Any) -> TypeError:
     return TypeError(
         f"np.{name} has no differentiable counterpart for Tensors (argument shapes {shapes}): "
         f"its result would be a constant and the gradient would be lost. Use {hint} instead, "
-        "or pass np.asarray(t) / t.detach() to compute a constant on purpose."
+        "or pass t.detach() (or t.data) to compute a constant on purpose."
     )
 
 

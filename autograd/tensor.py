@@ -30,6 +30,8 @@ class Tensor(TensorSurface):
             raise TypeError(f"{type(self).__name__}: requires_grad must be a bool, got "
                             f"{type(requires_grad).__name__} {requires_grad!r}")
         if requires_grad and arr.dtype.kind not in _FLOAT_KINDS:
+            if arr.dtype.kind == "c":
+                raise TypeError(_interop.COMPLEX_LEAF.format(type(self).__name__, arr.dtype))
             raise TypeError(
                 f"{type(self).__name__}: only floating-point tensors can require gradients; "
                 f"got dtype {arr.dtype} "
@@ -335,6 +337,8 @@ class Tensor(TensorSurface):
         return self.data.__index__()
 
     def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
+        if self.requires_grad:  # NumPy would copy the values and drop the gradient
+            raise _interop.array_of_grad_tensor(self)
         if dtype is not None and dtype != self.data.dtype:
             return self.data.astype(dtype)
         return self.data

@@ -94,6 +94,9 @@ def weights(owner: str, key: str, value: Any) -> Any:
         arr = np.asarray(arr)
     except ValueError:
         raise ValueError(f"{owner}: {key} is a ragged list, not an array of numbers") from None
+    except RuntimeError:  # a list holding Tensors that require grad (Tensor.__array__)
+        raise TypeError(f"{owner}: {key} must be an array of numbers, got a list holding "
+                        "Tensors that require grad (pass t.detach())") from None
     if arr.dtype.kind not in "biuf":
         raise TypeError(f"{owner}: {key} must hold numbers, got dtype {arr.dtype}")
     if arr.dtype.kind == "f" and not np.all(np.isfinite(arr)):

@@ -34,7 +34,7 @@ def _as_array(a: Any, who: str, i: int) -> np.ndarray:
     except ValueError:
         raise ValueError(f"{who}: argument {i} is a ragged list (its rows have different "
                          "lengths); every sample must have the same shape") from None
-    except TypeError as e:
+    except (TypeError, RuntimeError) as e:  # RuntimeError: a list of Tensors requiring grad
         raise TypeError(f"{who}: argument {i} is not an array of numbers ({e})") from None
     if arr.dtype.hasobject:
         raise TypeError(f"{who}: argument {i} holds Python objects (dtype object); give "
@@ -124,7 +124,10 @@ def _collate(samples: list, who: str) -> Any:
         return {k: _collate([s[k] for s in samples], f"{who} key {k!r}") for k in first}
     arrays = []
     for s in samples:
-        arr = s.data if isinstance(s, Tensor) else np.asarray(s)
+        try:
+            arr = s.data if isinstance(s, Tensor) else np.asarray(s)
+        except RuntimeError as e:  # a list of Tensors that require grad
+            raise TypeError(f"{who}: a sample is not an array of numbers ({e})") from None
         if arr.dtype.kind not in "biuf":
             raise TypeError(f"{who}: a sample holds {type(s).__name__} of dtype {arr.dtype}; "
                             "samples must be numeric arrays, Tensors or numbers")

@@ -123,7 +123,10 @@ class Pow(Op):
         if pb is not None:
             # A ufunc rather than `&`: Tensors (create_graph=True) have no `&`, and the
             # mask is a constant either way.
-            gb = np.where(np.logical_and(a == 0, b >= 0), 0, g * (out * np.log(a)))
+            # log of a where a = 0 is replaced by log 1: the masked branch would otherwise
+            # give 0 · -inf = nan in a second derivative.
+            zero = np.logical_and(a == 0, b >= 0)
+            gb = np.where(zero, 0, g * (out * np.log(np.where(zero, 1, a))))
         return ga, gb
 
 

@@ -146,9 +146,16 @@ def _matrix_norm(x: Tensor, ord: Any, axes: tuple, keepdims: bool) -> Tensor:
             sums.max if ord > 0 else sums.min)
         out = pick(axis=outer, keepdims=True)
         return out if keepdims else out.squeeze(axis=axes)
-    raise NotImplementedError(
-        f"norm: matrix ord={ord!r} needs singular values, which have no gradient here; "
-        "available matrix ords: None, 'fro', 1, -1, inf, -inf"
+    if ord in ("nuc", 2, -2):  # from the singular values
+        from .decompositions import svd
+
+        rest = [d for d in range(x.ndim) if d not in (r, c)]
+        s = svd(transpose(x, *rest, r, c), compute_uv=False)
+        out = s.sum(axis=-1) if ord == "nuc" else (s.max(axis=-1) if ord == 2 else
+                                                    s.min(axis=-1))
+        return out.reshape(kept_shape(x.shape, tuple(sorted(axes)))) if keepdims else out
+    raise ValueError(
+        f"norm: matrix ord={ord!r} is not one of None, 'fro', 'nuc', 1, -1, 2, -2, inf, -inf"
     )
 
 
@@ -166,7 +173,7 @@ def norm(x: Any, ord: Any = None, axis: Any = None, keepdims: bool = False) -> T
                              f"shape {x.shape}")
         axes = tuple(range(nd))
     if len(axes) == 2:
-        order = tuple(int(a) % nd for a in axis) if axis is not None else (r, c)
+        order = tuple(int(a) % nd for a in axis) if axis is not None else axes
         return _matrix_norm(x, ord, order, keepdims)
     if len(axes) != 1 or isinstance(ord, str):
         raise ValueError(f"norm: ord={ord!r} over axis {axis} of shape {x.shape} is not a "

@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 
 from ..function import Op
+from ..grad_mode import is_grad_enabled
 from ..tensor import Tensor
 from ._erf import erf as erf_array
 
@@ -228,5 +229,9 @@ def astype(x: Any, dtype: Any) -> Tensor:
     if isinstance(x, Tensor) and x.dtype == np.dtype(dtype):
         return x
     if isinstance(x, Tensor) and x.requires_grad and np.dtype(dtype).kind != "f":
+        if np.dtype(dtype).kind == "c" and is_grad_enabled():
+            raise TypeError(f"astype: casting a Tensor that requires grad to {np.dtype(dtype)}: "
+                            "complex numbers are not supported by autograd (the gradient "
+                            "would be lost); detach() first for a constant")
         return Tensor(x.data.astype(dtype))
     return Cast.apply(x, dtype)

@@ -280,5 +280,9 @@ assert len(set(_names)) == len(_names), "op table names must be unique"
 from op_table_surface import ROWS as _SURFACE_ROWS  # noqa: E402
 
 ROWS += _SURFACE_ROWS
+# NumPy functions without a PyTorch name, reached through NumPy's dispatch.
+from op_table_numpy import ROWS as _NUMPY_ROWS  # noqa: E402
+
+ROWS += _NUMPY_ROWS
 _names = [r.name for r in ROWS]
 assert len(set(_names)) == len(_names), "op table names must be unique"

@@ -142,6 +142,13 @@ for _name, _kw, _dom, _min in _NORMS:
                     lambda x, _k=_tkw, **kw: torch.linalg.norm(x, **_k) if x.ndim else x.abs(),
                     examples=_ex, shapes=single(_min if _min != 2 else 2)))
 
+# A matrix ord with no axis on a 2-D input (the norm over both axes).
+ROWS.append(row("norm_matrix_ord_no_axis", lambda x: ag.norm(x, ord=-np.inf),
+                lambda x: np.asarray(np.linalg.norm(x, ord=-np.inf), dtype=x.dtype), 1,
+                DISTINCT, torch=lambda x: torch.linalg.norm(x, ord=-np.inf),
+                examples=[((3, 4),)],
+                shapes=lambda side: single(2)(side).filter(lambda s: len(s[0]) == 2)))
+
 ROWS += [
     row("sort_values", lambda x: ag.sort(x, -1)[0], lambda x: np.sort(x, -1), 1, DISTINCT,
         torch=lambda x: torch.sort(x, -1).values, examples=[((3, 4),), ((5,),)],

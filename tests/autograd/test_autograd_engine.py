@@ -39,6 +39,13 @@ def test_integer_and_bool_tensors_cannot_require_grad(data: Any) -> None:
         Tensor(data).requires_grad_()
 
 
+def test_complex_tensors_cannot_require_grad() -> None:
+    with pytest.raises(TypeError, match="complex tensors cannot require gradients.*complex128"):
+        Tensor(np.array([1 + 2j]), requires_grad=True)
+    with pytest.raises(TypeError, match="complex128"):
+        Tensor(np.array([1 + 2j])).requires_grad_()
+
+
 def test_array_is_wrapped_not_copied() -> None:
     a = np.ones(3)
     assert Tensor(a).data is a

@@ -64,6 +64,15 @@ def test_zero_base_power_second_derivative_is_finite():
     np.testing.assert_array_equal(h.data, 0.0)
 
 
+def test_zero_base_power_gradient_is_finite_in_the_upstream_gradient():
+    # d/dv of vᵀ ∂(0 ** y)/∂y: the masked branch once gave 0 · log 0 = NaN here.
+    y = ag.tensor(np.array([0.5, 2.0]), requires_grad=True)
+    v = ag.tensor(np.array([0.7, -1.3]), requires_grad=True)
+    (g,) = ag.grad(np.power(0.0, y), y, grad_outputs=v, create_graph=True)
+    (dv,) = ag.grad(g.sum(), v)
+    np.testing.assert_array_equal(dv.data, 0.0)
+
+
 @pytest.mark.parametrize("dtype", [np.float16, np.float32, np.float64])
 @pytest.mark.parametrize("other", [np.int64, np.int32, np.bool_])
 @pytest.mark.parametrize("op", ["pow", "mul", "add", "sub", "div", "maximum", "rpow"])

@@ -1,0 +1,258 @@
+"""NumPy's linear algebra on Tensors: inv, solve, det, slogdet, cholesky, eigh, svd.
+
+Reached through NumPy's dispatch (`np.linalg.inv(t)`), batched over leading axes as in NumPy.
+Backwards are written with matmul, swapaxes and np.linalg themselves, so they are
+differentiable again. `eigh` and `cholesky` read one triangle of their input, as NumPy does:
+their gradient is the derivative of that function (nonzero on that triangle only); for a
+symmetric input it carries the same information as the symmetric gradient.
+
+With `create_graph=True` the saved outputs of an op with several outputs would be constants
+(only single outputs are linked back to their Tensors), so `Eigh` and `Svd` recompute theirs
+from the input Tensor in that case.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..function import Op
+from ..tensor import Tensor
+
+
+def _mT(x: Any) -> Any:
+    return np.swapaxes(x, -1, -2)
+
+
+def _eye(n: int) -> np.ndarray:
+    return np.eye(n)
+
+
+def _square(op: str, a: Any) -> None:
+    shape = np.shape(a)
+    if len(shape) < 2 or shape[-1] != shape[-2]:
+        raise ValueError(f"np.linalg.{op}: needs square matrices (..., n, n), got shape {shape}")
+
+
+def _onto_triangle(gs: Any, lower: bool) -> Any:
+    """From a gradient with respect to a symmetric matrix to one with respect to the input
+    of which only the lower (upper) triangle is read: off-diagonal entries count twice."""
+    gs = (gs + _mT(gs)) / 2
+    n = np.shape(gs)[-1]
+    tri = np.tril(gs, -1) if lower else np.triu(gs, 1)
+    return 2 * tri + gs * _eye(n)
+
+
+class Inv(Op):
+    """y = a⁻¹; da = -yᵀ g yᵀ"""
+
+    def forward(ctx: Any, a: Any) -> Any:
+        _square("inv", a)
+        y = np.linalg.inv(a)
+        ctx.saved = (y,)
+        return y
+
+    def backward(ctx: Any, g: Any) -> tuple:
+        (y,) = ctx.saved
+        yt = _mT(y)
+        return (-(yt @ g @ yt),)
+
+
+class Solve(Op):
+    """x = a⁻¹ b; db = a⁻ᵀ g, da = -db xᵀ (b a vector when 1-D, else (..., n, k))"""
+
+    def forward(ctx: Any, a: Any, b: Any) -> Any:
+        _square("solve", a)
+        x = np.linalg.solve(a, b)
+        ctx.saved = (a, b, x)
+        return x
+
+    def backward(ctx: Any, g: Any) -> tuple:
+        a, b, x = ctx.saved
+        if np.ndim(b) == 1:
+            gb = np.linalg.solve(_mT(a), g[..., None])[..., 0]
+            ga = -(gb[..., :, None] * x[..., None, :])
+        else:
+            gb = np.linalg.solve(_mT(a), g)
+            ga = -(gb @ _mT(x))
+        return (ga if ctx.parents[0] is not None else None,
+                gb if ctx.parents[1] is not None else None)
+
+
+class Det(Op):
+    """d = det a; da = g d a⁻ᵀ (the cofactor matrix, also for singular a)"""
+
+    def forward(ctx: Any, a: Any) -> Any:
+        _square("det", a)
+        d = np.linalg.det(a)
+        ctx.saved = (a, d)
+        return d
+
+    def backward(ctx: Any, g: Any) -> tuple:
+        a, d = ctx.saved
+        with np.errstate(all="ignore"):
+            invertible = np.all(np.isfinite(1 / np.asarray(getattr(d, "data", d))))
+        cof = d[..., None, None] * _mT(np.linalg.inv(a)) if invertible else _cofactor(a)
+        return (g[..., None, None] * cof,)
+
+
+def _cofactor(a: Any) -> Any:
+    """det(a) a⁻ᵀ without an inverse (a may be singular): with a = U S Vh it is
+    det(U) det(Vh) U diag(∏_{j≠i} sⱼ) Vh."""
+    u, s, vh = np.linalg.svd(a)
+    n = np.shape(s)[-1]
+    others = np.prod(np.where(np.eye(n, dtype=bool), 1.0, s[..., None, :]), axis=-1)
+    sign = np.linalg.det(u) * np.linalg.det(vh)
+    return sign[..., None, None] * ((u * others[..., None, :]) @ vh)
+
+
+class LogAbsDet(Op):
+    """l = log |det a|; da = g a⁻ᵀ"""
+
+    def forward(ctx: Any, a: Any) -> Any:
+        _square("slogdet", a)
+        ctx.saved = (a,)
+        return np.linalg.slogdet(a)[1]
+
+    def backward(ctx: Any, g: Any) -> tuple:
+        (a,) = ctx.saved
+        return (g[..., None, None] * _mT(np.linalg.inv(a)),)
+
+
+class Cholesky(Op):
+    """L = chol a (lower); with S = L⁻ᵀ Φ(Lᵀ ḡ) L⁻¹, Φ = lower triangle with half diagonal,
+    da = S symmetrized, onto the lower triangle"""
+
+    def forward(ctx: Any, a: Any) -> Any:
+        _square("cholesky", a)
+        low = np.linalg.cholesky(a)
+        ctx.saved = (low,)
+        return low
+
+    def backward(ctx: Any, g: Any) -> tuple:
+        (low,) = ctx.saved
+        n = np.shape(low)[-1]
+        p = _mT(low) @ g
+        phi = np.tril(p, -1) + p * (_eye(n) / 2)
+        inv = np.linalg.inv(low)
+        return (_onto_triangle(_mT(inv) @ phi @ inv, True),)
+
+
+def _off_diagonal_inverse(w: Any) -> Any:
+    """F[i, j] = 1 / (w[j] - w[i]) off the diagonal, 0 on it."""
+    n = np.shape(w)[-1]
+    eye = _eye(n)
+    diff = w[..., None, :] - w[..., :, None]
+    return (1 - eye) / (diff + eye)
+
+
+class Eigh(Op):
+    """(w, V) = eigh a; da = V (diag(ḡw) + F ∘ (Vᵀ ḡV)) Vᵀ, symmetrized, onto the triangle
+    read (F[i, j] = 1/(wⱼ - wᵢ))"""
+
+    def forward(ctx: Any, a: Any, lower: bool) -> Any:
+        _square("eigh", a)
+        w, v = np.linalg.eigh(a, "L" if lower else "U")
+        ctx.saved = (a, w, v, lower)
+        return w, v
+
+    def backward(ctx: Any, gw: Any, gv: Any) -> tuple:
+        a, w, v, lower = ctx.saved
+        if isinstance(a, Tensor):  # create_graph: w, v as outputs of a node linked to a
+            w, v = Eigh.apply(a, lower)
+        inner = gw[..., :, None] * _eye(np.shape(w)[-1])
+        if np.any(getattr(gv, "data", gv)):  # eigenvectors used: needs distinct eigenvalues
+            inner = inner + _off_diagonal_inverse(w) * (_mT(v) @ gv)
+        return _onto_triangle(v @ inner @ _mT(v), lower), None
+
+
+class Svd(Op):
+    """(U, s, Vh) = svd a (reduced); with F[i, j] = 1/(sⱼ² - sᵢ²), V = Vhᵀ:
+    da = U [F∘(UᵀḡU - ḡUᵀU) S + diag(ḡs) + S F∘(VᵀḡV - ḡVᵀV)] Vᵀ
+         + (I - UUᵀ) ḡU S⁻¹ Vᵀ + U S⁻¹ ḡVᵀ (I - VVᵀ)"""
+
+    def forward(ctx: Any, a: Any) -> Any:
+        u, s, vh = np.linalg.svd(a, full_matrices=False)
+        ctx.saved = (a, u, s, vh)
+        return u, s, vh
+
+    def backward(ctx: Any, gu: Any, gs: Any, gvh: Any) -> tuple:
+        a, u, s, vh = ctx.saved
+        if isinstance(a, Tensor):  # create_graph: u, s, vh as outputs of a node linked to a
+            u, s, vh = Svd.apply(a)
+        m, n = np.shape(a)[-2:]
+        k = np.shape(s)[-1]
+        if not (np.any(getattr(gu, "data", gu)) or np.any(getattr(gvh, "data", gvh))):
+            return ((u * gs[..., None, :]) @ vh,)  # singular values only: U diag(ḡs) Vᵀ
+        v, gv = _mT(vh), _mT(gvh)
+        f = _off_diagonal_inverse(s * s)
+        ut_gu, vt_gv = _mT(u) @ gu, _mT(v) @ gv
+        j = f * (ut_gu - _mT(ut_gu))
+        kk = f * (vt_gv - _mT(vt_gv))
+        core = j * s[..., None, :] + gs[..., :, None] * _eye(k) + s[..., :, None] * kk
+        out = u @ core @ vh
+        inv_s = 1 / s
+        if m > k:
+            out = out + (gu - u @ ut_gu) @ (inv_s[..., :, None] * vh)
+        if n > k:
+            out = out + (u * inv_s[..., None, :]) @ (_mT(gv) - _mT(vt_gv) @ vh)
+        return (out,)
+
+
+def inv(a: Any) -> Tensor:
+    """The matrix inverse (NumPy's linalg.inv)."""
+    return Inv.apply(a)
+
+
+def solve(a: Any, b: Any) -> Tensor:
+    """x with a x = b (NumPy 2's linalg.solve: b is a vector only when 1-D)."""
+    return Solve.apply(a, b)
+
+
+def det(a: Any) -> Tensor:
+    """The determinant."""
+    return Det.apply(a)
+
+
+def slogdet(a: Any) -> tuple:
+    """(sign, log |det a|); the sign is a constant."""
+    data = a.data if isinstance(a, Tensor) else np.asarray(a)
+    return Tensor(np.linalg.slogdet(data)[0]), LogAbsDet.apply(a)
+
+
+def cholesky(a: Any, upper: bool = False) -> Tensor:
+    """The lower Cholesky factor (upper=True: its transpose), reading the lower triangle."""
+    low = Cholesky.apply(a)
+    return _mT(low) if upper else low
+
+
+def eigh(a: Any, UPLO: str = "L") -> tuple:  # noqa: N803  (NumPy's keyword)
+    """(eigenvalues ascending, eigenvectors) of the symmetric matrix read from one triangle."""
+    if UPLO not in ("L", "U"):
+        raise ValueError(f"np.linalg.eigh: UPLO must be 'L' or 'U', got {UPLO!r}")
+    return Eigh.apply(a, UPLO == "L")
+
+
+def svd(a: Any, full_matrices: bool = True, compute_uv: bool = True,
+        hermitian: bool = False) -> Any:
+    """(U, s, Vh), or s alone with compute_uv=False. full_matrices=True on a non-square
+    matrix has no unique gradient (the completed basis is arbitrary): refused."""
+    shape = np.shape(a)
+    if len(shape) < 2:
+        raise ValueError(f"np.linalg.svd: needs matrices (..., m, n), got shape {shape}")
+    u, s, vh = Svd.apply(a)
+    if not compute_uv:
+        return s
+    if full_matrices and shape[-1] != shape[-2]:
+        raise NotImplementedError(
+            f"np.linalg.svd(full_matrices=True) of a {shape[-2]}x{shape[-1]} Tensor: the "
+            "completed singular vectors are arbitrary and have no gradient; pass "
+            "full_matrices=False")
+    return u, s, vh
+
+
+DISPATCH_FUNCTIONS = {
+    np.linalg.inv: inv, np.linalg.solve: solve, np.linalg.det: det,
+    np.linalg.slogdet: slogdet, np.linalg.cholesky: cholesky, np.linalg.eigh: eigh,
+    np.linalg.svd: svd,
+}
