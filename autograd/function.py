@@ -20,7 +20,7 @@ from .versions import CLOCK
 def _make_apply(cls: type) -> Any:
     """`cls.apply`: forward on the arguments' data; the result's `grad_fn` is the node when a
     gradient is needed. One plain function: one and two arguments (most calls) spelled out."""
-    forward, new, state, clock = cls.forward, object.__new__, STATE, CLOCK
+    forward, new, state, clock, edge = cls.forward, object.__new__, STATE, CLOCK, _edge
 
     def apply(*args: Any, **kwargs: Any) -> Any:
         ctx = new(cls)  # the node: every field is set here, parents before forward runs
@@ -29,25 +29,42 @@ def _make_apply(cls: type) -> Any:
         try:
             if len(args) == 2:
                 a, b = args
-                if isinstance(a, Tensor):
-                    ad, a = a.data, (a if on and a.requires_grad else None)
+                if isinstance(a, Tensor):  # the edges: see `_edge`, spelled out here
+                    ad = a.data
+                    if on and a.requires_grad:
+                        p0 = a.grad_fn
+                        if p0 is None or p0._nout != 1:
+                            p0, d0 = a, None
+                        else:
+                            d0 = ad
+                    else:
+                        p0 = d0 = None
                 else:
-                    ad, a = a, None
+                    ad, p0, d0 = a, None, None
                 if isinstance(b, Tensor):
-                    bd, b = b.data, (b if on and b.requires_grad else None)
+                    bd = b.data
+                    if on and b.requires_grad:
+                        p1 = b.grad_fn
+                        if p1 is None or p1._nout != 1:
+                            p1, d1 = b, None
+                        else:
+                            d1 = bd
+                    else:
+                        p1 = d1 = None
                 else:
-                    bd, b = b, None
-                ctx._p0, ctx._p1, ctx._pn = a, b, 2
-                record = a is not None or b is not None
+                    bd, p1, d1 = b, None, None
+                ctx._p0, ctx._d0, ctx._p1, ctx._d1, ctx._pn = p0, d0, p1, d1, 2
+                record = p0 is not None or p1 is not None
                 out = forward(ctx, ad, bd, **kwargs) if kwargs else forward(ctx, ad, bd)
             elif len(args) == 1:
                 (a,) = args
                 if isinstance(a, Tensor):
-                    ad, a = a.data, (a if on and a.requires_grad else None)
+                    ad = a.data
+                    p0, d0 = edge(a, ad) if on and a.requires_grad else (None, None)
                 else:
-                    ad, a = a, None
-                ctx._p0, ctx._pn = a, 1
-                record = a is not None
+                    ad, p0, d0 = a, None, None
+                ctx._p0, ctx._d0, ctx._pn = p0, d0, 1
+                record = p0 is not None
                 out = forward(ctx, ad, **kwargs) if kwargs else forward(ctx, ad)
             else:
                 record, arrays = _set_parents(ctx, args, on)
@@ -69,12 +86,28 @@ def _make_apply(cls: type) -> Any:
     return apply
 
 
+def _edge(t: Tensor, data: np.ndarray) -> tuple:
+    """How a node holds an input `t` that needs a gradient: (node, data) when `t` is the only
+    output of a node, so that the graph does not keep the Tensor `t` alive (one object per op
+    for the cyclic collector to scan, not two); (t, None) for leaves and for an output of a
+    node with several outputs (its index is on the Tensor)."""
+    f = t.grad_fn
+    if f is not None and f._nout == 1:
+        return f, data
+    return t, None
+
+
+def _as_input(p: Any, d: Any) -> Any:
+    """The input a node's edge (p, d) stands for, as a Tensor (see `_edge`)."""
+    return p if d is None else _make(d, p)
+
+
 def _set_parents(ctx: Any, args: tuple, on: bool) -> tuple[bool, list]:
     """Three or more arguments: the parents tuple, whether to record, and the arrays."""
     arrays = [a.data if isinstance(a, Tensor) else a for a in args]
     parents = tuple(a if isinstance(a, Tensor) and on and a.requires_grad else None
                     for a in args)
-    ctx._p0 = ctx._p1 = None
+    ctx._p0 = ctx._p1 = ctx._d0 = ctx._d1 = None
     ctx._pn = parents
     return any(p is not None for p in parents), arrays
 
@@ -159,12 +192,17 @@ class Function(metaclass=_OpType):
 
     # `parents[i]` is the i-th argument when it is a Tensor that requires grad, else None.
     # Ops with one or two arguments (nearly all) keep them in `_p0`/`_p1` with `_pn` = 1 or 2,
-    # others keep the tuple in `_pn`: a tuple per node would be one more object for the cyclic
-    # collector to scan, which it does over and over while a long graph is recorded.
+    # others keep the tuple of Tensors in `_pn`: a tuple per node would be one more object for
+    # the cyclic collector to scan, which it does over and over while a long graph is recorded.
+    # For the same reason `_p0`/`_p1` hold an input that is the only output of a node as that
+    # node, with its array in `_d0`/`_d1` (None when `_p0`/`_p1` is the Tensor itself: a leaf,
+    # or one of several outputs): the graph then keeps one object per op alive, not a node and
+    # a Tensor, and a chain's intermediate Tensors are freed as soon as the caller drops them.
+    # `parents` rebuilds those Tensors (same array, same node) when asked.
     # `saved` is what forward kept for backward; both are dropped once backward has used them.
     # `_ep`: the version clock when the node was recorded (see versions.py).
-    __slots__ = ("_p0", "_p1", "_pn", "saved", "_nout", "_retained", "_ometa", "_ep",
-                 "__weakref__")
+    __slots__ = ("_p0", "_p1", "_d0", "_d1", "_pn", "saved", "_nout", "_retained", "_ometa",
+                 "_ep", "__weakref__")
 
     # Built-in ops write backward on operators and methods that work on ndarrays and on
     # Tensors alike, so with create_graph=True they run on Tensors and record a graph. A custom
@@ -204,20 +242,25 @@ class Function(metaclass=_OpType):
         backward has released the node."""
         n = self._pn
         if n == 2:
-            return (self._p0, self._p1)
+            return (_as_input(self._p0, self._d0), _as_input(self._p1, self._d1))
         if n == 1:
-            return (self._p0,)
+            return (_as_input(self._p0, self._d0),)
         return n
 
     @parents.setter
     def parents(self, parents: tuple | None) -> None:
-        self._p0 = self._p1 = None
+        self._p0 = self._p1 = self._d0 = self._d1 = None
         self._pn = parents
 
     @property
     def needs_input_grad(self) -> tuple[bool, ...]:
         """For each forward argument, whether a gradient for it is needed."""
-        return tuple(p is not None for p in self.parents)
+        n = self._pn
+        if n == 2:
+            return (self._p0 is not None, self._p1 is not None)
+        if n == 1:
+            return (self._p0 is not None,)
+        return tuple(p is not None for p in n)
 
     @property
     def name(self) -> str:
@@ -239,9 +282,11 @@ def checked_backward(fn: Any, g: Any) -> tuple:
     grads = fn.backward(fn, g) if fn._nout == 1 else fn.backward(fn, *g)
     if type(grads) is not tuple:
         grads = (grads,)
-    if len(grads) != len(fn.parents):
+    n = fn._pn
+    n = len(n) if type(n) is tuple else n
+    if len(grads) != n:
         raise RuntimeError(
-            f"{fn.name}.backward returned {len(grads)} gradients for {len(fn.parents)} inputs"
+            f"{fn.name}.backward returned {len(grads)} gradients for {n} inputs"
         )
     for i, gi in enumerate(grads):
         if isinstance(gi, (str, bytes, dict, list, tuple, set)):  # (Tensors under create_graph)
