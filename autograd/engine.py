@@ -11,7 +11,6 @@ Tensors, grad mode is on, and every step of the walk records a graph of its own.
 """
 from __future__ import annotations
 
-import gc
 import itertools
 import threading
 from contextlib import contextmanager
@@ -164,42 +163,55 @@ def _collect(roots: Sequence[Any]) -> dict:
             follow_history(fn)
         n = fn._pn  # the edges, decoded inline as in Function.parents (a hot loop)
         if n == 2 or n == 1:  # an edge is a node, or a Tensor (`_d0`/`_d1` None: see Function)
-            f0 = fn._p0
-            if f0 is not None and fn._d0 is None:
-                f0 = f0.grad_fn
-            f1 = fn._p1 if n == 2 else None
-            if f1 is not None and fn._d1 is None:
-                f1 = f1.grad_fn
-            sources = (f0, f1)
-        elif n is None:
-            raise RuntimeError(_freed_message(fn))
-        else:
-            sources = [None if p is None else p.grad_fn for p in n]
-        for f in sources:  # the nodes that made the inputs
+            f = fn._p0
+            if f is not None and fn._d0 is None:
+                f = f.grad_fn
             if f is not None:
                 if f in deps:
                     deps[f] += 1
                 else:
                     deps[f] = 1
                     stack.append(f)
+            f = fn._p1 if n == 2 else None
+            if f is not None and fn._d1 is None:
+                f = f.grad_fn
+            if f is not None:
+                if f in deps:
+                    deps[f] += 1
+                else:
+                    deps[f] = 1
+                    stack.append(f)
+        elif n is None:
+            raise RuntimeError(_freed_message(fn))
+        else:
+            for p in n:
+                if p is not None and p.grad_fn is not None:
+                    _count(deps, stack, p.grad_fn)
     return deps
+
+
+def _count(deps: dict, stack: list, f: Any) -> None:
+    """One more consumer of node `f`'s output; `f` goes on the stack when first seen."""
+    if f in deps:
+        deps[f] += 1
+    else:
+        deps[f] = 1
+        stack.append(f)
 
 
 @contextmanager
 def _walking(create_graph: bool) -> Iterator[None]:
-    """Grad mode on only to record the new graph; the cyclic collector paused, as the walk
-    frees nodes as it goes and creates no cycles (it would rescan the shrinking graph)."""
+    """Grad mode on only to record the new graph. The cyclic collector is left alone: the
+    walk frees each node once its backward has run, and every object freed counts against
+    the allocations that trigger a collection, so a walk does not set one off (and pausing
+    the collector would be process-wide: other threads' and the caller's own setting)."""
     prev = STATE.enabled
     STATE.enabled = create_graph
-    collecting = gc.isenabled()
-    gc.disable()
     try:
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             yield
     finally:
         STATE.enabled = prev
-        if collecting:
-            gc.enable()
 
 
 def run(

@@ -20,7 +20,7 @@ from .versions import CLOCK
 def _make_apply(cls: type) -> Any:
     """`cls.apply`: forward on the arguments' data; the result's `grad_fn` is the node when a
     gradient is needed. One plain function: one and two arguments (most calls) spelled out."""
-    forward, new, state, clock, edge = cls.forward, object.__new__, STATE, CLOCK, _edge
+    forward, new, state, clock = cls.forward, object.__new__, STATE, CLOCK
 
     def apply(*args: Any, **kwargs: Any) -> Any:
         ctx = new(cls)  # the node: every field is set here, parents before forward runs
@@ -29,28 +29,18 @@ def _make_apply(cls: type) -> Any:
         try:
             if len(args) == 2:
                 a, b = args
-                if isinstance(a, Tensor):  # the edges: see `_edge`, spelled out here
-                    ad = a.data
-                    if on and a.requires_grad:
-                        p0 = a.grad_fn
-                        if p0 is None or p0._nout != 1:
-                            p0, d0 = a, None
-                        else:
-                            d0 = ad
-                    else:
-                        p0 = d0 = None
+                if isinstance(a, Tensor):  # an input's node and array, or itself (see Function)
+                    ad = d0 = a.data
+                    p0 = a.grad_fn if on and a.requires_grad else None
+                    if p0 is None or p0._nout != 1:
+                        p0, d0 = (a if on and a.requires_grad else None), None
                 else:
                     ad, p0, d0 = a, None, None
                 if isinstance(b, Tensor):
-                    bd = b.data
-                    if on and b.requires_grad:
-                        p1 = b.grad_fn
-                        if p1 is None or p1._nout != 1:
-                            p1, d1 = b, None
-                        else:
-                            d1 = bd
-                    else:
-                        p1 = d1 = None
+                    bd = d1 = b.data
+                    p1 = b.grad_fn if on and b.requires_grad else None
+                    if p1 is None or p1._nout != 1:
+                        p1, d1 = (b if on and b.requires_grad else None), None
                 else:
                     bd, p1, d1 = b, None, None
                 ctx._p0, ctx._d0, ctx._p1, ctx._d1, ctx._pn = p0, d0, p1, d1, 2
@@ -59,8 +49,10 @@ def _make_apply(cls: type) -> Any:
             elif len(args) == 1:
                 (a,) = args
                 if isinstance(a, Tensor):
-                    ad = a.data
-                    p0, d0 = edge(a, ad) if on and a.requires_grad else (None, None)
+                    ad = d0 = a.data
+                    p0 = a.grad_fn if on and a.requires_grad else None
+                    if p0 is None or p0._nout != 1:
+                        p0, d0 = (a if on and a.requires_grad else None), None
                 else:
                     ad, p0, d0 = a, None, None
                 ctx._p0, ctx._d0, ctx._pn = p0, d0, 1
@@ -86,19 +78,8 @@ def _make_apply(cls: type) -> Any:
     return apply
 
 
-def _edge(t: Tensor, data: np.ndarray) -> tuple:
-    """How a node holds an input `t` that needs a gradient: (node, data) when `t` is the only
-    output of a node, so that the graph does not keep the Tensor `t` alive (one object per op
-    for the cyclic collector to scan, not two); (t, None) for leaves and for an output of a
-    node with several outputs (its index is on the Tensor)."""
-    f = t.grad_fn
-    if f is not None and f._nout == 1:
-        return f, data
-    return t, None
-
-
 def _as_input(p: Any, d: Any) -> Any:
-    """The input a node's edge (p, d) stands for, as a Tensor (see `_edge`)."""
+    """The input that a node's (`_p0`, `_d0`) stands for, as a Tensor (see Function)."""
     return p if d is None else _make(d, p)
 
 

@@ -221,6 +221,21 @@ def test_a_recorded_chain_keeps_one_gc_tracked_object_per_op() -> None:
     np.testing.assert_allclose(x.grad.data, [1.0001 ** 1100], rtol=1e-5)
 
 
+def test_backward_leaves_the_cyclic_collector_alone(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Pausing the collector is process-wide (every thread, and the caller's own setting), so
+    # the walk must not: it frees the graph as it goes instead.
+    calls = []
+    for name in ("disable", "enable", "freeze", "set_threshold"):
+        monkeypatch.setattr(gc, name, lambda *a, _n=name: calls.append(_n))
+    x = Tensor(np.array([0.5, 1.5]), requires_grad=True)
+    y = ag.tanh(x * x + 1).sum()
+    y.backward(retain_graph=True)
+    (gx,) = ag.grad(y, [x], create_graph=True)
+    gx.sum().backward()
+    assert calls == []
+    assert x.grad is not None
+
+
 def test_parents_rebuilds_the_input_tensors() -> None:
     x = Tensor(np.array([1.0, 2.0]), requires_grad=True)
     h = x * 2
