@@ -203,8 +203,9 @@ def _count(deps: dict, stack: list, f: Any) -> None:
 def _walking(create_graph: bool) -> Iterator[None]:
     """Grad mode on only to record the new graph. The cyclic collector is left alone: the
     walk frees each node once its backward has run, and every object freed counts against
-    the allocations that trigger a collection, so a walk does not set one off (and pausing
-    the collector would be process-wide: other threads' and the caller's own setting)."""
+    the allocations that trigger a collection, so a walk sets off at most one that was due
+    anyway (pausing the collector would be process-wide: other threads' and the caller's
+    own setting)."""
     prev = STATE.enabled
     STATE.enabled = create_graph
     try:
