@@ -1,7 +1,7 @@
 """`detect_anomaly()`: stop at the first op whose forward or backward makes a NaN or inf."""
 from __future__ import annotations
 
-from .grad_mode import STATE
+from .grad_mode import ANOMALY_BLOCKS, STATE
 
 
 class detect_anomaly:
@@ -12,9 +12,13 @@ class detect_anomaly:
         self.check = bool(check_nan)
 
     def __enter__(self) -> "detect_anomaly":
+        with ANOMALY_BLOCKS.lock:
+            ANOMALY_BLOCKS.n += 1
         self._prev = STATE.anomaly
         STATE.anomaly = self.check
         return self
 
     def __exit__(self, *exc: object) -> None:
         STATE.anomaly = self._prev
+        with ANOMALY_BLOCKS.lock:
+            ANOMALY_BLOCKS.n -= 1

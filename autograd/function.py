@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from .grad_mode import STATE
+from .grad_mode import ANOMALY_BLOCKS, STATE
 from .tensor import Tensor, _make
 from .versions import CLOCK
 
@@ -20,7 +20,7 @@ from .versions import CLOCK
 def _make_apply(cls: type) -> Any:
     """`cls.apply`: forward on the arguments' data; the result's `grad_fn` is the node when a
     gradient is needed. One plain function: one and two arguments (most calls) spelled out."""
-    forward, new, state, clock = cls.forward, object.__new__, STATE, CLOCK
+    forward, new, state, clock, blocks = cls.forward, object.__new__, STATE, CLOCK, ANOMALY_BLOCKS
 
     def apply(*args: Any, **kwargs: Any) -> Any:
         ctx = new(cls)  # the node: every field is set here, parents before forward runs
@@ -64,7 +64,7 @@ def _make_apply(cls: type) -> Any:
         except ValueError:
             _raise_if_unbroadcastable(cls, args)
             raise
-        if type(out) is np.ndarray and not state.anomaly:
+        if type(out) is np.ndarray and not blocks.n:  # (else _outputs reads STATE.anomaly)
             t = new(Tensor)
             t.data = out
             t.grad = None

@@ -17,6 +17,21 @@ class _State(threading.local):
 STATE = _State()
 
 
+class _Blocks:
+    """How many `detect_anomaly` blocks are open, in all threads together. While none is, no
+    thread has anomaly mode on, so an op needs not look at its thread's `STATE.anomaly` (a
+    thread-local lookup on every op); while one is, every op does."""
+
+    __slots__ = ("n", "lock")
+
+    def __init__(self) -> None:
+        self.n = 0
+        self.lock = threading.Lock()
+
+
+ANOMALY_BLOCKS = _Blocks()
+
+
 def is_grad_enabled() -> bool:
     """True when ops record a graph in the current thread."""
     return STATE.enabled
