@@ -1,7 +1,7 @@
 """`detect_anomaly()`: stop at the first op whose forward or backward makes a NaN or inf."""
 from __future__ import annotations
 
-from .grad_mode import STATE
+from .grad_mode import WATCH_BLOCKS, STATE
 
 
 class detect_anomaly:
@@ -12,6 +12,8 @@ class detect_anomaly:
         self.check = bool(check_nan)
 
     def __enter__(self) -> "detect_anomaly":
+        with WATCH_BLOCKS.lock:
+            WATCH_BLOCKS.n += 1
         self._prev = STATE.anomaly
         STATE.anomaly = self.check
         STATE.watched = self.check or STATE.tracer is not None
@@ -20,3 +22,5 @@ class detect_anomaly:
     def __exit__(self, *exc: object) -> None:
         STATE.anomaly = self._prev
         STATE.watched = self._prev or STATE.tracer is not None
+        with WATCH_BLOCKS.lock:
+            WATCH_BLOCKS.n -= 1

@@ -11,7 +11,7 @@ Tensors, grad mode is on, and every step of the walk records a graph of its own.
 """
 from __future__ import annotations
 
-import gc
+import itertools
 import threading
 from contextlib import contextmanager
 from typing import Any, Callable, Iterator, NamedTuple, Sequence
@@ -161,37 +161,58 @@ def _collect(roots: Sequence[Any]) -> dict:
         fn = stack.pop()
         if fn._ep != clock.n:  # something changed in place since fn was recorded
             follow_history(fn)
-        n = fn._pn  # the parents, decoded inline as in Function.parents (a hot loop)
-        parents = (fn._p0, fn._p1) if n == 2 else (fn._p0,) if n == 1 else n
-        if parents is None:
+        n = fn._pn  # the edges, decoded inline as in Function.parents (a hot loop)
+        if n == 2 or n == 1:  # an edge is a node, or a Tensor (`_d0`/`_d1` None: see Function)
+            f = fn._p0
+            if f is not None and fn._d0 is None:
+                f = f.grad_fn
+            if f is not None:
+                if f in deps:
+                    deps[f] += 1
+                else:
+                    deps[f] = 1
+                    stack.append(f)
+            f = fn._p1 if n == 2 else None
+            if f is not None and fn._d1 is None:
+                f = f.grad_fn
+            if f is not None:
+                if f in deps:
+                    deps[f] += 1
+                else:
+                    deps[f] = 1
+                    stack.append(f)
+        elif n is None:
             raise RuntimeError(_freed_message(fn))
-        for p in parents:
-            if p is not None:
-                f = p.grad_fn
-                if f is not None:
-                    if f in deps:
-                        deps[f] += 1
-                    else:
-                        deps[f] = 1
-                        stack.append(f)
+        else:
+            for p in n:
+                if p is not None and p.grad_fn is not None:
+                    _count(deps, stack, p.grad_fn)
     return deps
+
+
+def _count(deps: dict, stack: list, f: Any) -> None:
+    """One more consumer of node `f`'s output; `f` goes on the stack when first seen."""
+    if f in deps:
+        deps[f] += 1
+    else:
+        deps[f] = 1
+        stack.append(f)
 
 
 @contextmanager
 def _walking(create_graph: bool) -> Iterator[None]:
-    """Grad mode on only to record the new graph; the cyclic collector paused, as the walk
-    frees nodes as it goes and creates no cycles (it would rescan the shrinking graph)."""
+    """Grad mode on only to record the new graph. The cyclic collector is left alone: the
+    walk frees each node once its backward has run, and every object freed counts against
+    the allocations that trigger a collection, so a walk sets off at most one that was due
+    anyway (pausing the collector would be process-wide: other threads' and the caller's
+    own setting)."""
     prev = STATE.enabled
     STATE.enabled = create_graph
-    collecting = gc.isenabled()
-    gc.disable()
     try:
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             yield
     finally:
         STATE.enabled = prev
-        if collecting:
-            gc.enable()
 
 
 def run(
@@ -225,6 +246,9 @@ def _add_pending(pending: dict, f: Any, t: Tensor, g: Any) -> None:
         slots[i] = g if slots[i] is None else slots[i] + g
 
 
+_NO_DATA = itertools.repeat(None)  # the edges of a node with a tuple of parents: all Tensors
+
+
 def _walk(stack: list, deps: dict, pending: dict, retain_graph: bool, capture: Any,
           path: _Path) -> None:
     # `stack` holds (node, gradient) pairs whose every consumer has contributed. A node with a
@@ -244,18 +268,28 @@ def _walk(stack: list, deps: dict, pending: dict, retain_graph: bool, capture: A
             grads = fn.backward(fn, g)  # the common case, with no call in between
         else:
             grads = backward(fn, g)
-        n = fn._pn  # the parents, decoded inline as in Function.parents (a hot loop)
-        parents = (fn._p0, fn._p1) if n == 2 else (fn._p0,) if n == 1 else n
+        n = fn._pn  # the edges, decoded inline as in Function.parents (a hot loop)
+        if n == 2:
+            parents, datas = (fn._p0, fn._p1), (fn._d0, fn._d1)
+        elif n == 1:
+            parents, datas = (fn._p0,), (fn._d0,)
+        else:
+            parents, datas = n, _NO_DATA
         if not retain_graph:
-            fn._p0 = fn._p1 = fn._pn = fn.saved = None
-        for p, gi in zip(parents, grads):
+            fn._p0 = fn._p1 = fn._d0 = fn._d1 = fn._pn = fn.saved = None
+        for p, arr, gi in zip(parents, datas, grads):
             if p is None or gi is None:
                 continue
             if type(gi) is not grad_type:
                 gi = wrap(gi)
-            if gi.shape != p.data.shape:
-                gi = _checked_unbroadcast(gi, p.data.shape, fn)
-            f = p.grad_fn
+            if arr is None:  # p is the input Tensor
+                if gi.shape != p.data.shape:
+                    gi = _checked_unbroadcast(gi, p.data.shape, fn)
+                f = p.grad_fn
+            else:  # p is the node whose only output the input was, arr that output
+                if gi.shape != arr.shape:
+                    gi = _checked_unbroadcast(gi, arr.shape, fn)
+                f = p
             if f is None:
                 _to_leaf(p, gi, g, fn, capture, path)
                 continue

@@ -12,52 +12,52 @@ from typing import Any
 
 import numpy as np
 
-from .grad_mode import STATE
+from .grad_mode import WATCH_BLOCKS, STATE
 from .tensor import Tensor, _make
 from .versions import CLOCK
 
 
 def _make_apply(cls: type) -> Any:
-    """`cls.apply`: forward on the arguments' data; the result's `grad_fn` is the node when a
-    gradient is needed. One plain function: one and two arguments (most calls) spelled out."""
-    forward, new, state, clock = cls.forward, object.__new__, STATE, CLOCK
+    """`cls.apply`: forward on the arguments' data; the result's `grad_fn` is the node."""
+    forward, new, state, clock, blocks = cls.forward, object.__new__, STATE, CLOCK, WATCH_BLOCKS
 
     def apply(*args: Any, **kwargs: Any) -> Any:
         ctx = new(cls)  # the node: every field is set here, parents before forward runs
         ctx.saved, ctx._retained, ctx._nout, ctx._ep = (), None, 1, clock.n
-        on = state.enabled
+        on, n = state.enabled, len(args)
         try:
-            if len(args) == 2:
-                a, b = args
+            if 0 < n <= 2:  # most calls: each input as its node and array, or itself
+                a = args[0]
                 if isinstance(a, Tensor):
-                    ad, a = a.data, (a if on and a.requires_grad else None)
+                    ad = d0 = a.data
+                    p0 = a.grad_fn if on and a.requires_grad else None
+                    if p0 is None or p0._nout != 1:
+                        p0, d0 = (a if on and a.requires_grad else None), None
                 else:
-                    ad, a = a, None
-                if isinstance(b, Tensor):
-                    bd, b = b.data, (b if on and b.requires_grad else None)
+                    ad, p0, d0 = a, None, None
+                if n == 1:
+                    ctx._p0, ctx._d0, ctx._pn = p0, d0, 1
+                    record = p0 is not None
+                    out = forward(ctx, ad, **kwargs) if kwargs else forward(ctx, ad)
                 else:
-                    bd, b = b, None
-                ctx._p0, ctx._p1, ctx._pn = a, b, 2
-                record = a is not None or b is not None
-                out = forward(ctx, ad, bd, **kwargs) if kwargs else forward(ctx, ad, bd)
-            elif len(args) == 1:
-                (a,) = args
-                if isinstance(a, Tensor):
-                    ad, a = a.data, (a if on and a.requires_grad else None)
-                else:
-                    ad, a = a, None
-                ctx._p0, ctx._pn = a, 1
-                record = a is not None
-                out = forward(ctx, ad, **kwargs) if kwargs else forward(ctx, ad)
+                    b = args[1]
+                    if isinstance(b, Tensor):
+                        bd = d1 = b.data
+                        p1 = b.grad_fn if on and b.requires_grad else None
+                        if p1 is None or p1._nout != 1:
+                            p1, d1 = (b if on and b.requires_grad else None), None
+                    else:
+                        bd, p1, d1 = b, None, None
+                    ctx._p0, ctx._d0, ctx._p1, ctx._d1, ctx._pn = p0, d0, p1, d1, 2
+                    record = p0 is not None or p1 is not None
+                    out = forward(ctx, ad, bd, **kwargs) if kwargs else forward(ctx, ad, bd)
             else:
                 record, arrays = _set_parents(ctx, args, on)
                 out = forward(ctx, *arrays, **kwargs)
         except ValueError:
             _raise_if_unbroadcastable(cls, args)
             raise
-        if type(out) is np.ndarray and not state.watched:
-            if record and out.dtype.kind == "c":
-                raise _complex_error(cls, args, out)
+        if type(out) is np.ndarray and not blocks.n and not (record and out.dtype.kind == "c"):
             t = new(Tensor)
             t.data = out
             t.grad = None
@@ -66,9 +66,12 @@ def _make_apply(cls: type) -> Any:
             return t
         return _outputs(ctx, out, record, args, kwargs)
 
-    apply.__name__, apply.__doc__ = cls.__name__, cls.__doc__
-    apply.__qualname__ = f"{cls.__name__}.apply"
     return apply
+
+
+def _as_input(p: Any, d: Any) -> Any:
+    """The input that a node's (`_p0`, `_d0`) stands for, as a Tensor (see Function)."""
+    return p if d is None else _make(d, p)
 
 
 def _set_parents(ctx: Any, args: tuple, on: bool) -> tuple[bool, list]:
@@ -76,7 +79,7 @@ def _set_parents(ctx: Any, args: tuple, on: bool) -> tuple[bool, list]:
     arrays = [a.data if isinstance(a, Tensor) else a for a in args]
     parents = tuple(a if isinstance(a, Tensor) and on and a.requires_grad else None
                     for a in args)
-    ctx._p0 = ctx._p1 = None
+    ctx._p0 = ctx._p1 = ctx._d0 = ctx._d1 = None
     ctx._pn = parents
     return any(p is not None for p in parents), arrays
 
@@ -108,8 +111,8 @@ def _complex_error(cls: Any, args: tuple, out: Any) -> TypeError:
 
 
 def _outputs(ctx: Any, out: Any, record: bool, args: tuple, kwargs: dict) -> Any:
-    """The rare outputs: anomaly checks, tracing, NumPy scalars (0-d results), several
-    outputs."""
+    """The rare outputs, off apply's common path: while an anomaly or tracing block is open
+    (in any thread), complex results (refused), NumPy scalars (0-d results), several outputs."""
     if record and any(np.iscomplexobj(o) for o in (out if type(out) is tuple else (out,))):
         raise _complex_error(type(ctx), args, out if type(out) is not tuple else out[0])
     if STATE.anomaly:
@@ -153,7 +156,10 @@ class _OpType(type):
             if isinstance(ns.get(key), types.FunctionType):
                 ns[key] = staticmethod(ns[key])
         cls = super().__new__(mcs, name, bases, ns, **kwargs)
-        cls.apply = staticmethod(_make_apply(cls))
+        apply = _make_apply(cls)
+        apply.__name__, apply.__doc__ = cls.__name__, cls.__doc__
+        apply.__qualname__ = f"{cls.__name__}.apply"
+        cls.apply = staticmethod(apply)
         return cls
 
 
@@ -178,12 +184,17 @@ class Function(metaclass=_OpType):
 
     # `parents[i]` is the i-th argument when it is a Tensor that requires grad, else None.
     # Ops with one or two arguments (nearly all) keep them in `_p0`/`_p1` with `_pn` = 1 or 2,
-    # others keep the tuple in `_pn`: a tuple per node would be one more object for the cyclic
-    # collector to scan, which it does over and over while a long graph is recorded.
+    # others keep the tuple of Tensors in `_pn`: a tuple per node would be one more object for
+    # the cyclic collector to scan, which it does over and over while a long graph is recorded.
+    # For the same reason `_p0`/`_p1` hold an input that is the only output of a node as that
+    # node, with its array in `_d0`/`_d1` (None when `_p0`/`_p1` is the Tensor itself: a leaf,
+    # or one of several outputs): the graph then keeps one object per op alive, not a node and
+    # a Tensor, and a chain's intermediate Tensors are freed as soon as the caller drops them.
+    # `parents` rebuilds those Tensors (same array, same node) when asked.
     # `saved` is what forward kept for backward; both are dropped once backward has used them.
     # `_ep`: the version clock when the node was recorded (see versions.py).
-    __slots__ = ("_p0", "_p1", "_pn", "saved", "_nout", "_retained", "_ometa", "_ep",
-                 "__weakref__")
+    __slots__ = ("_p0", "_p1", "_d0", "_d1", "_pn", "saved", "_nout", "_retained", "_ometa",
+                 "_ep", "__weakref__")
 
     # Built-in ops write backward on operators and methods that work on ndarrays and on
     # Tensors alike, so with create_graph=True they run on Tensors and record a graph. A custom
@@ -223,20 +234,25 @@ class Function(metaclass=_OpType):
         backward has released the node."""
         n = self._pn
         if n == 2:
-            return (self._p0, self._p1)
+            return (_as_input(self._p0, self._d0), _as_input(self._p1, self._d1))
         if n == 1:
-            return (self._p0,)
+            return (_as_input(self._p0, self._d0),)
         return n
 
     @parents.setter
     def parents(self, parents: tuple | None) -> None:
-        self._p0 = self._p1 = None
+        self._p0 = self._p1 = self._d0 = self._d1 = None
         self._pn = parents
 
     @property
     def needs_input_grad(self) -> tuple[bool, ...]:
         """For each forward argument, whether a gradient for it is needed."""
-        return tuple(p is not None for p in self.parents)
+        n = self._pn
+        if n == 2:
+            return (self._p0 is not None, self._p1 is not None)
+        if n == 1:
+            return (self._p0 is not None,)
+        return tuple(p is not None for p in n)
 
     @property
     def name(self) -> str:
@@ -258,9 +274,11 @@ def checked_backward(fn: Any, g: Any) -> tuple:
     grads = fn.backward(fn, g) if fn._nout == 1 else fn.backward(fn, *g)
     if type(grads) is not tuple:
         grads = (grads,)
-    if len(grads) != len(fn.parents):
+    n = fn._pn
+    n = len(n) if type(n) is tuple else n
+    if len(grads) != n:
         raise RuntimeError(
-            f"{fn.name}.backward returned {len(grads)} gradients for {len(fn.parents)} inputs"
+            f"{fn.name}.backward returned {len(grads)} gradients for {n} inputs"
         )
     for i, gi in enumerate(grads):
         if isinstance(gi, (str, bytes, dict, list, tuple, set)):  # (Tensors under create_graph)

@@ -23,6 +23,22 @@ class _State(threading.local):
 STATE = _State()
 
 
+class _Blocks:
+    """How many `detect_anomaly` and `tracing` blocks are open, in all threads together. While
+    none is, no thread has anomaly mode or a tracer on, so an op needs not look at its
+    thread's `STATE.anomaly`/`STATE.tracer` (a thread-local lookup on every op); while one
+    is, every op takes the checked path, which reads them."""
+
+    __slots__ = ("n", "lock")
+
+    def __init__(self) -> None:
+        self.n = 0
+        self.lock = threading.Lock()
+
+
+WATCH_BLOCKS = _Blocks()
+
+
 def is_grad_enabled() -> bool:
     """True when ops record a graph in the current thread."""
     return STATE.enabled
@@ -90,8 +106,12 @@ def tracing(callback: Callable[..., None]) -> Iterator[None]:
     thread: the op's node (its class names the op), its arguments as passed (Tensors, arrays,
     numbers, options), keyword options and the result Tensor (or tuple of them)."""
     prev = STATE.tracer
+    with WATCH_BLOCKS.lock:
+        WATCH_BLOCKS.n += 1
     STATE.tracer, STATE.watched = callback, True
     try:
         yield
     finally:
         STATE.tracer, STATE.watched = prev, STATE.anomaly or prev is not None
+        with WATCH_BLOCKS.lock:
+            WATCH_BLOCKS.n -= 1

@@ -125,11 +125,12 @@ def follow_history(fn: Any) -> None:
         return
     ep = fn._ep
     if n == 1 or n == 2:
+        # (An edge held as a node, `_d0`/`_d1` set, already is the one the op used.)
         p = fn._p0
-        if p is not None:
+        if p is not None and fn._d0 is None:
             fn._p0 = _as_of(p, ep)
         p = fn._p1 if n == 2 else None
-        if p is not None:
+        if p is not None and fn._d1 is None:
             fn._p1 = _as_of(p, ep)
     else:
         fn._pn = tuple(None if p is None else _as_of(p, ep) for p in n)

@@ -33,6 +33,7 @@ class Workload:
     extras: more contenders shown under the table, as {label: (peer, setup)} where peer is
         "numpy" or "torch" (torch ones are skipped when torch is missing).
     check: optional; raises when our result and the reference disagree, may return a note.
+    long: takes minutes; run only when named in `--only` or with `--long`.
     """
 
     name: str
@@ -45,6 +46,7 @@ class Workload:
     ops: int = 1
     extras: dict[str, tuple[str, Setup]] = field(default_factory=dict)
     check: Callable[[], str | None] | None = None
+    long: bool = False
 
     def __post_init__(self) -> None:
         if not re.fullmatch(r"W[-\w]+", self.name):

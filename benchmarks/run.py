@@ -1,6 +1,7 @@
 """Run the benchmark workloads and print their ratios to hand-written NumPy and to PyTorch.
 
-    python -m benchmarks [--repeat N] [--quick] [--only W1,W5] [--json out.json] [--plot [PNG]]
+    python -m benchmarks [--repeat N] [--quick] [--only W1,W5] [--long] [--json out.json]
+                         [--plot [PNG]]
     python benchmarks/run.py ...   (the same; also from a fresh clone, nothing to install)
 
 Every contender of a workload is timed in the same run, round by round (so drift in the
@@ -159,6 +160,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
                         help="three short samples each: checks that everything runs")
     parser.add_argument("--only", default=None,
                         help="comma-separated workload names, e.g. W1,W5")
+    parser.add_argument("--long", action="store_true",
+                        help="also run the long workloads (W6-200k, W6-1M), which are "
+                        "otherwise run only when named in --only")
     parser.add_argument("--json", metavar="PATH", default=None, help="write the results here")
     parser.add_argument("--plot", metavar="PNG", nargs="?", const="benchmarks.png",
                         default=None, help="draw the ratios as a bar chart (default "
@@ -170,9 +174,10 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     return args
 
 
-def select(workloads: list[Workload], only: str | None) -> list[Workload]:
+def select(workloads: list[Workload], only: str | None, long: bool = False) -> list[Workload]:
+    """The workloads named in `only` (all when None, the long ones only with `long`)."""
     if only is None:
-        return workloads
+        return [w for w in workloads if long or not w.long]
     by_name = {w.name.lower(): w for w in workloads}
     wanted = [s.strip() for s in only.split(",") if s.strip()]
     unknown = [s for s in wanted if s.lower() not in by_name]
@@ -190,9 +195,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"warning: {module} is left out: {error}", file=sys.stderr)
     if args.list:
         for w in workloads:
-            print(f"{w.name:<10} {w.description}")
+            print(f"{w.name:<10} {w.description}{' (long)' if w.long else ''}")
         return 1 if failed else 0
-    chosen = select(workloads, args.only)
+    chosen = select(workloads, args.only, args.long)
     torch = load_torch()
     version = torch.__version__ if torch is not None else None
     records = []

@@ -16,7 +16,8 @@ from pathlib import Path
 import pytest
 
 from benchmarks import registry
-from benchmarks.registry import Workload, sort_key
+from benchmarks.registry import Workload, discover, sort_key
+from benchmarks.run import select
 
 ROOT = Path(__file__).resolve().parents[1]
 RATIO_KEYS = {"ours/numpy", "torch/numpy", "ours/torch"}
@@ -165,3 +166,12 @@ def test_discovery_reports_broken_modules_and_duplicate_names(monkeypatch) -> No
     monkeypatch.setattr(registry, "bench_modules", lambda: ["fake_good", "fake_good"])
     with pytest.raises(ValueError, match="W10 is registered twice"):
         registry.discover()
+
+
+def test_long_workloads_run_only_when_asked() -> None:
+    workloads, _ = discover()
+    long_names = {w.name for w in workloads if w.long}
+    assert {"W6-200k", "W6-1M"} <= long_names
+    assert not long_names & {w.name for w in select(workloads, None)}
+    assert long_names <= {w.name for w in select(workloads, None, long=True)}
+    assert [w.name for w in select(workloads, "W6-1M")] == ["W6-1M"]

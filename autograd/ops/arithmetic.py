@@ -60,7 +60,7 @@ class Sub(Op):
         return out if out.dtype is not _F64 else _keep_float(ctx, out, a, b, np.subtract, False)
 
     def backward(ctx: Any, g: Any) -> tuple:
-        return g, (-g if ctx.parents[1] is not None else None)
+        return g, (-g if ctx.needs_input_grad[1] else None)
 
 
 class Mul(Op):
@@ -76,8 +76,8 @@ class Mul(Op):
 
     def backward(ctx: Any, g: Any) -> tuple:
         a, b = ctx.saved
-        pa, pb = ctx.parents
-        return (g * b if pa is not None else None), (g * a if pb is not None else None)
+        pa, pb = ctx.needs_input_grad
+        return (g * b if pa else None), (g * a if pb else None)
 
 
 class Div(Op):
@@ -94,9 +94,9 @@ class Div(Op):
 
     def backward(ctx: Any, g: Any) -> tuple:
         a, b = ctx.saved
-        pa, pb = ctx.parents
-        ga = g / b if pa is not None else None
-        gb = -g * a / (b * b) if pb is not None else None
+        pa, pb = ctx.needs_input_grad
+        ga = g / b if pa else None
+        gb = -g * a / (b * b) if pb else None
         return ga, gb
 
 
@@ -113,14 +113,14 @@ class Pow(Op):
 
     def backward(ctx: Any, g: Any) -> tuple:
         a, b, out = ctx.saved
-        pa, pb = ctx.parents
+        pa, pb = ctx.needs_input_grad
         ga = gb = None
-        if pa is not None:
+        if pa:
             if isinstance(b, (int, float)):
                 ga = g * (b * a ** (b - 1)) if b != 0 else g * 0
             else:
                 ga = np.where(b == 0, 0, g * (b * a ** (b - 1)))
-        if pb is not None:
+        if pb:
             # A ufunc rather than `&`: Tensors (create_graph=True) have no `&`, and the
             # mask is a constant either way.
             # log of a where a = 0 is replaced by log 1: the masked branch would otherwise
@@ -157,10 +157,10 @@ class _Pick(Op):
     @classmethod
     def backward(cls, ctx: Any, g: Any) -> tuple:
         a, b = ctx.saved
-        pa, pb = ctx.parents
+        pa, pb = ctx.needs_input_grad
         half = (g * 0.5) * (a == b)
-        ga = g * cls._wins(a, b) + half if pa is not None else None
-        gb = g * cls._wins(b, a) + half if pb is not None else None
+        ga = g * cls._wins(a, b) + half if pa else None
+        gb = g * cls._wins(b, a) + half if pb else None
         return ga, gb
 
 

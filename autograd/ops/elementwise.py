@@ -213,9 +213,9 @@ class Arctan2(Op):
 
     def backward(ctx: Any, g: Any) -> tuple:
         a, b = ctx.saved
-        pa, pb = ctx.parents
+        pa, pb = ctx.needs_input_grad
         r = g / (a * a + b * b)
-        return (r * b if pa is not None else None), (-(r * a) if pb is not None else None)
+        return (r * b if pa else None), (-(r * a) if pb else None)
 
 
 class Hypot(Op):
@@ -231,9 +231,9 @@ class Hypot(Op):
 
     def backward(ctx: Any, g: Any) -> tuple:
         a, b, y = ctx.saved
-        pa, pb = ctx.parents
+        pa, pb = ctx.needs_input_grad
         r = g / y
-        return (r * a if pa is not None else None), (r * b if pb is not None else None)
+        return (r * a if pa else None), (r * b if pb else None)
 
 
 class Mod(Op):
@@ -249,9 +249,9 @@ class Mod(Op):
 
     def backward(ctx: Any, g: Any) -> tuple:
         a, b = ctx.saved
-        pa, pb = ctx.parents
-        gb = -(g * np.floor_divide(a, b)) if pb is not None else None
-        return (g if pa is not None else None), gb
+        pa, pb = ctx.needs_input_grad
+        gb = -(g * np.floor_divide(a, b)) if pb else None
+        return (g if pa else None), gb
 
 
 class Fmod(Op):
@@ -266,9 +266,9 @@ class Fmod(Op):
 
     def backward(ctx: Any, g: Any) -> tuple:
         a, b = ctx.saved
-        pa, pb = ctx.parents
-        gb = -(g * np.trunc(np.true_divide(a, b))) if pb is not None else None
-        return (g if pa is not None else None), gb
+        pa, pb = ctx.needs_input_grad
+        gb = -(g * np.trunc(np.true_divide(a, b))) if pb else None
+        return (g if pa else None), gb
 
 
 tan = Tan.apply

@@ -29,9 +29,9 @@ class MatMul(Op):
 
     def backward(ctx: Any, g: Any) -> tuple:
         a, b = ctx.saved
-        pa, pb = ctx.parents
+        pa, pb = ctx.needs_input_grad
         if a.ndim == 1 and b.ndim == 1:
-            return (g * b if pa is not None else None), (g * a if pb is not None else None)
+            return (g * b if pa else None), (g * a if pb else None)
         if a.ndim == 1:
             a = a.reshape((1, a.shape[0]))
             g = g.reshape(g.shape[:-1] + (1, g.shape[-1]))
@@ -39,11 +39,11 @@ class MatMul(Op):
             b = b.reshape((b.shape[0], 1))
             g = g.reshape(g.shape + (1,))
         ga = gb = None
-        if pa is not None:
+        if pa:
             ga = g @ b.swapaxes(-1, -2)
             if ctx.saved[0].ndim == 1:
                 ga = ga.reshape(ga.shape[:-2] + (ga.shape[-1],))
-        if pb is not None:
+        if pb:
             gb = a.swapaxes(-1, -2) @ g
             if ctx.saved[1].ndim == 1:
                 gb = gb.reshape(gb.shape[:-1])

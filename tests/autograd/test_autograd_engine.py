@@ -201,6 +201,62 @@ def test_saved_array_is_released_after_backward() -> None:
     assert ref() is not None
 
 
+def test_a_recorded_chain_keeps_one_gc_tracked_object_per_op() -> None:
+    # The cyclic collector rescans whatever the graph keeps alive while it is recorded: that
+    # must be one node per op. A node holds an input made by a one-output op as that op's node,
+    # so the chain's intermediate Tensors are freed by reference counting once dropped.
+    x = Tensor(np.array([0.5]), requires_grad=True)
+    y = x
+    gc.collect()
+    gc.disable()  # nothing below may depend on the collector
+    try:
+        before = len(gc.get_objects())
+        for _ in range(1000):
+            y = y * 1.0001 + 0.0001
+        gc.collect()  # untracks the tuples of saved arrays (they hold no tracked object)
+        growth = len(gc.get_objects()) - before
+        refs = []
+        for _ in range(100):
+            y = y * 1.0001
+            refs.append(weakref.ref(y))
+        alive = [r() is not None for r in refs]
+    finally:
+        gc.enable()
+    assert 2000 <= growth < 2000 + 20  # two ops per step; was two objects per op
+    assert alive == [False] * 99 + [True]
+    y.backward(np.ones(1))
+    np.testing.assert_allclose(x.grad.data, [1.0001 ** 1100], rtol=1e-5)
+
+
+def test_backward_leaves_the_cyclic_collector_alone(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Pausing the collector is process-wide (every thread, and the caller's own setting), so
+    # the walk must not: it frees the graph as it goes instead.
+    calls = []
+    for name in ("disable", "enable", "freeze", "set_threshold"):
+        monkeypatch.setattr(gc, name, lambda *a, _n=name: calls.append(_n))
+    x = Tensor(np.array([0.5, 1.5]), requires_grad=True)
+    y = ag.tanh(x * x + 1).sum()
+    y.backward(retain_graph=True)
+    (gx,) = ag.grad(y, [x], create_graph=True)
+    gx.sum().backward()
+    assert calls == []
+    assert x.grad is not None
+
+
+def test_parents_rebuilds_the_input_tensors() -> None:
+    x = Tensor(np.array([1.0, 2.0]), requires_grad=True)
+    h = x * 2
+    a, b = (h + x).grad_fn.parents
+    assert a is not h and a.data is h.data and a.grad_fn is h.grad_fn and a.requires_grad
+    assert b is x  # a leaf: the Tensor itself
+    c, d = (h * 3).grad_fn.parents
+    assert c.grad_fn is h.grad_fn and d is None
+    assert (h * 3).grad_fn.needs_input_grad == (True, False)
+    s0, s1 = ag.split(x, 2)
+    assert (s0 * s1).grad_fn.parents[1] is s1  # one of several outputs: the Tensor itself
+    assert (s0 * s1).grad_fn.needs_input_grad == (True, True)
+
+
 def _mlp_step(params: list, x: np.ndarray, y: np.ndarray, lr: float) -> None:
     w1, b1, w2 = params
     pred = ag.tanh(Tensor(x) @ w1 + b1) @ w2

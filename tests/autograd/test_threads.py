@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 import autograd as ag
+from autograd.grad_mode import WATCH_BLOCKS
 import nn
 
 
@@ -103,3 +104,35 @@ def test_grad_mode_is_per_thread():
 
     _run(2, work)
     assert seen == {0: {False}, 1: {True}}
+
+
+def test_anomaly_mode_is_per_thread():
+    # One thread inside detect_anomaly: its ops check their results, the other thread's don't.
+    x = ag.tensor(np.array([0.0, 1.0]), requires_grad=True)
+    inside, outside = threading.Event(), threading.Event()
+    seen = {}
+
+    def checking() -> None:
+        with ag.detect_anomaly(), np.errstate(divide="ignore"):
+            inside.set()
+            outside.wait(10)
+            try:
+                ag.log(x)
+            except FloatingPointError as e:
+                seen["checking"] = str(e)
+
+    t = threading.Thread(target=checking)
+    t.start()
+    inside.wait(10)
+    with np.errstate(divide="ignore"):
+        y = ag.log(x)  # -inf, unchecked here while the other thread's block is open
+    outside.set()
+    t.join(10)
+    assert y.data[0] == -np.inf and y.requires_grad and y.grad_fn is not None
+    assert "log" in seen["checking"].lower()
+    with pytest.raises(FloatingPointError), np.errstate(divide="ignore"):
+        with ag.detect_anomaly():
+            ag.log(x)
+    with np.errstate(divide="ignore"):
+        assert ag.log(x).data[0] == -np.inf
+    assert WATCH_BLOCKS.n == 0  # every block closed, even after an error: ops skip the check
