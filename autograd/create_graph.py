@@ -64,16 +64,17 @@ def tensor_backward(deps: dict, roots: list) -> Callable[[Any, Any], tuple]:
 
 
 def _as_tensors(fn: Any, out: Tensor | None) -> tuple:
-    """Map each saved array back to the Tensor it belongs to."""
+    """Map each saved array back to the Tensor it belongs to: an input, the output, or (for
+    an op with several outputs) output i rebuilt on this node; anything else is a constant."""
     mapped = []
-    for s in fn.saved:
+    outputs = getattr(fn, "_osaved", None) if fn._nout != 1 else None
+    for j, s in enumerate(fn.saved):
         if type(s) is np.ndarray:
-            t = None
-            for p in fn.parents:
-                if p is not None and p.data is s:
-                    t = p
-                    break
-            if t is None:
+            t = next((p for p in fn.parents if p is not None and p.data is s), None)
+            if t is None and outputs is not None and j in outputs:
+                t = _make(s, fn)
+                t._oidx = outputs[j]
+            elif t is None:
                 t = out if out is not None and out.data is s else _make(s, None)
             mapped.append(t)
         else:

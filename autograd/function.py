@@ -127,9 +127,19 @@ def _outputs(ctx: Any, out: Any, record: bool, args: tuple, kwargs: dict) -> Any
             ctx._ometa = [(t.data.shape, t.data.dtype) for t in result]
             for i, t in enumerate(result):
                 t._oidx = i
+            ctx._osaved = _saved_outputs(ctx.saved, result)
     if STATE.tracer is not None:
         STATE.tracer(ctx, args, kwargs, result)
     return result
+
+
+def _saved_outputs(saved: Any, result: tuple) -> dict | None:
+    """{position in `saved`: output index} for the outputs a several-output forward saved, so
+    that create_graph=True links them to this node instead of taking them for constants."""
+    if type(saved) is not tuple:
+        return None
+    found = {j: i for j, s in enumerate(saved) for i, t in enumerate(result) if s is t.data}
+    return found or None
 
 
 def _as_saved_array(ctx: Any, out: Any) -> np.ndarray:
@@ -194,7 +204,7 @@ class Function(metaclass=_OpType):
     # `saved` is what forward kept for backward; both are dropped once backward has used them.
     # `_ep`: the version clock when the node was recorded (see versions.py).
     __slots__ = ("_p0", "_p1", "_d0", "_d1", "_pn", "saved", "_nout", "_retained", "_ometa",
-                 "_ep", "__weakref__")
+                 "_osaved", "_ep", "__weakref__")
 
     # Built-in ops write backward on operators and methods that work on ndarrays and on
     # Tensors alike, so with create_graph=True they run on Tensors and record a graph. A custom

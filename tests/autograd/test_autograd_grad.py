@@ -8,6 +8,7 @@ import pytest
 
 import autograd as ag
 from autograd import Tensor
+from autograd.extend import Op
 
 
 def leaf(values: Any) -> Tensor:
@@ -220,3 +221,34 @@ def test_plain_backward_casts_to_the_input_dtype() -> None:
     (x * np.array([1.0, 2.0])).sum().backward()
     assert x.grad.dtype == np.float32
     np.testing.assert_allclose(x.grad.data, [1.0, 2.0])
+
+
+class _SinCos(Op):
+    """Two outputs, both saved: y₁ = sin x, y₂ = cos x; dx = g₁ cos x − g₂ sin x."""
+
+    def forward(ctx, x):
+        s, c = np.sin(x), np.cos(x)
+        ctx.saved = (s, c)
+        return s, c
+
+    def backward(ctx, g1, g2):
+        s, c = ctx.saved
+        return (g1 * c - g2 * s,)
+
+
+@pytest.mark.parametrize("use", ["first", "second", "both"])
+def test_create_graph_links_saved_outputs_of_a_several_output_op(use):
+    """The outputs a several-output op saved are functions of its input under create_graph
+    (not constants): the second derivative goes through them."""
+    x0 = np.array([0.3, 1.1, -0.7])
+    x = ag.Tensor(x0, requires_grad=True)
+    s, c = _SinCos.apply(x * 1.5)
+    y = {"first": (s * 2).sum(), "second": (c * 3).sum(), "both": (s * c).sum()}[use]
+    (g,) = ag.grad(y, x, create_graph=True)
+    (h,) = ag.grad(g.sum(), x)
+    u = 1.5 * x0
+    want_g = {"first": 3 * np.cos(u), "second": -4.5 * np.sin(u), "both": 1.5 * np.cos(2 * u)}
+    want_h = {"first": -4.5 * np.sin(u), "second": -6.75 * np.cos(u),
+              "both": -4.5 * np.sin(2 * u)}
+    np.testing.assert_allclose(g.data, want_g[use], rtol=1e-12)
+    np.testing.assert_allclose(h.data, want_h[use], rtol=1e-12)
