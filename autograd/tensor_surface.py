@@ -37,7 +37,54 @@ def _axes(op: str, dim: dict, axis: Any, keepdims: Any) -> tuple:
     return _ops._util.torch_axes(op, dim, axis, keepdims) if dim else (axis, keepdims)
 
 
-class TensorSurface:
+# PyTorch's Tensor attributes that this library lacks, with what to write instead.
+HINTS = {
+    "contiguous": "memory layout never matters here: drop .contiguous()",
+    "is_contiguous": "memory layout never matters here (see .data.flags for the array's)",
+    "expand": "use broadcast_to(shape)", "expand_as": "use broadcast_to(other.shape)",
+    "view_as": "use reshape(other.shape)", "reshape_as": "use reshape(other.shape)",
+    "clamp_min": "use clamp(min=...)",
+    "clamp_max": "use clamp(max=...)", "masked_fill": "use autograd.where(mask, value, t)",
+    "amax": "use max(axis=...)", "amin": "use min(axis=...)",
+    "mm": "use t @ other", "bmm": "use t @ other", "mv": "use t @ vector",
+    "type": "use astype(dtype)", "long": "use astype(np.int64)", "int": "use astype(np.int32)",
+    "half": "use astype(np.float16)", "bool": "use astype(bool)",
+    "cuda": "tensors are NumPy arrays on the CPU: drop .cuda()",
+    "cpu": "tensors are NumPy arrays on the CPU already: drop .cpu()",
+    "device": "tensors are NumPy arrays on the CPU", "nelement": "use numel() or size",
+    "ndimension": "use ndim or dim()", "chunk": "use autograd.split(t, n, axis)",
+    "narrow": "use slicing, t[..., start:start + length]",
+    "index_select": "use indexing, t[(slice(None),) * dim + (index,)]",
+    "masked_select": "use t[mask]", "unbind": "use list(t) or indexing",
+    "new_zeros": "use autograd.zeros(shape, dtype=t.dtype)",
+    "new_ones": "use autograd.ones(shape, dtype=t.dtype)",
+    "stride": "memory layout never matters here (see .data.strides)",
+    "data_ptr": "use .data.ctypes.data", "storage": "use .data",
+    "squeeze_": "use squeeze()", "unsqueeze_": "use unsqueeze()",
+    "transpose_": "use transpose()", "exp_": "use exp()",
+}
+
+
+class _Hint:
+    """A PyTorch attribute we lack: reading it raises AttributeError with the hint. These are
+    descriptors on a base class, not a `__getattr__`: a class with `__getattr__` loses
+    CPython's specialised attribute reads on every Tensor, which costs every op."""
+
+    __slots__ = ("name",)
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __get__(self, obj: Any, owner: Any = None) -> Any:
+        raise AttributeError(f"'Tensor' object has no attribute {self.name!r}; "
+                             f"{HINTS[self.name]}")
+
+
+# The base of TensorSurface: one `_Hint` per name of HINTS (Tensor's own methods win).
+_TensorHints = type("_TensorHints", (), {"__slots__": (), **{n: _Hint(n) for n in HINTS}})
+
+
+class TensorSurface(_TensorHints):
     """PyTorch-named and newer methods of Tensor (no state of its own)."""
 
     __slots__ = ()
@@ -280,7 +327,3 @@ class TensorSurface:
 
     def __dlpack_device__(self) -> tuple:
         return _dlpack.tensor_dlpack_device(self)
-
-    def __getattr__(self, name: str) -> Any:
-        # Reached only when normal lookup fails: a PyTorch spelling we lack gets a hint.
-        raise _ops.torch_names.missing_attribute(self, name)

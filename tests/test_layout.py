@@ -74,3 +74,11 @@ def test_nothing_binds_methods_onto_tensor_from_outside(path):
             for t in targets:
                 assert not (isinstance(t, ast.Attribute)
                             and getattr(t.value, "id", None) == "Tensor"), where
+
+
+def test_tensor_has_no_getattr_hook():
+    """A `__getattr__` anywhere in Tensor's classes turns off CPython's specialised attribute
+    reads on every Tensor (t.data, t.grad_fn, method lookups), a cost paid by every op; the
+    hints for PyTorch names we lack are descriptors instead (tensor_surface.py)."""
+    from autograd import Tensor
+    assert all("__getattr__" not in vars(c) for c in Tensor.__mro__)

@@ -1,12 +1,9 @@
 """PyTorch's spellings of Tensor methods, `cat` and `linspace`, and hints for the others.
 
-The methods live in tensor_surface.py; `Tensor.__getattr__` (only reached when an attribute
-does not exist, so it costs nothing on the common path) turns a PyTorch name we lack into an
-AttributeError that says what to write instead.
+The methods live in tensor_surface.py, as do the hints for the PyTorch names we lack.
 """
 from __future__ import annotations
 
-import difflib
 from typing import Any, Sequence
 
 import numpy as np
@@ -137,40 +134,3 @@ def linspace(start: float, stop: float | None = None, num: int | None = None,
 
 
 # PyTorch names without a method of the same name here, and what to write instead.
-HINTS = {
-    "contiguous": "memory layout never matters here: drop .contiguous()",
-    "is_contiguous": "memory layout never matters here (see .data.flags for the array's)",
-    "expand": "use broadcast_to(shape)", "expand_as": "use broadcast_to(other.shape)",
-    "view_as": "use reshape(other.shape)", "reshape_as": "use reshape(other.shape)",
-    "clamp_min": "use clamp(min=...)",
-    "clamp_max": "use clamp(max=...)", "masked_fill": "use autograd.where(mask, value, t)",
-    "amax": "use max(axis=...)", "amin": "use min(axis=...)",
-    "mm": "use t @ other", "bmm": "use t @ other", "mv": "use t @ vector",
-    "type": "use astype(dtype)", "long": "use astype(np.int64)", "int": "use astype(np.int32)",
-    "half": "use astype(np.float16)", "bool": "use astype(bool)",
-    "cuda": "tensors are NumPy arrays on the CPU: drop .cuda()",
-    "cpu": "tensors are NumPy arrays on the CPU already: drop .cpu()",
-    "device": "tensors are NumPy arrays on the CPU", "nelement": "use numel() or size",
-    "ndimension": "use ndim or dim()", "chunk": "use autograd.split(t, n, axis)",
-    "narrow": "use slicing, t[..., start:start + length]",
-    "index_select": "use indexing, t[(slice(None),) * dim + (index,)]",
-    "masked_select": "use t[mask]", "unbind": "use list(t) or indexing",
-    "new_zeros": "use autograd.zeros(shape, dtype=t.dtype)",
-    "new_ones": "use autograd.ones(shape, dtype=t.dtype)",
-    "stride": "memory layout never matters here (see .data.strides)",
-    "data_ptr": "use .data.ctypes.data", "storage": "use .data",
-    "squeeze_": "use squeeze()", "unsqueeze_": "use unsqueeze()",
-    "transpose_": "use transpose()", "exp_": "use exp()",
-}
-
-
-def missing_attribute(t: Tensor, name: str) -> AttributeError:
-    """The AttributeError for `t.name`, with a hint when PyTorch or a close name explains it."""
-    msg = f"'Tensor' object has no attribute {name!r}"
-    if name.startswith("_"):  # private and protocol names: probed often, no hint needed
-        return AttributeError(msg)
-    hint = HINTS.get(name)
-    if hint is None:
-        close = difflib.get_close_matches(name, [n for n in dir(type(t)) if n[0] != "_"], 1)
-        hint = f"did you mean {close[0]!r}?" if close else None
-    return AttributeError(f"{msg}; {hint}" if hint else msg)

@@ -4,6 +4,11 @@ Each is checked against PyTorch on the same input where PyTorch has the name.
 """
 from __future__ import annotations
 
+import os
+import pathlib
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 
@@ -131,12 +136,27 @@ def test_size_is_the_element_count_and_calling_it_points_to_shape() -> None:
 
 @pytest.mark.parametrize("name, hint", [
     ("contiguous", "layout"), ("expand", "broadcast_to"), ("cuda", "CPU"),
-    ("masked_fill", "where"), ("clamp_min", "clamp"), ("unsqueez", "unsqueeze"),
+    ("masked_fill", "where"), ("clamp_min", "clamp"),
 ])
 def test_missing_pytorch_names_raise_attribute_error_with_hint(name: str, hint: str) -> None:
     with pytest.raises(AttributeError, match=hint):
         getattr(ag.tensor(X), name)
+    assert not hasattr(ag.tensor(X), name)
     assert not hasattr(ag.tensor(X), "__array_interface__")
+
+
+def test_a_misspelt_method_gets_pythons_own_suggestion() -> None:
+    """A typo is a plain AttributeError carrying the name and object, so the interpreter's
+    error display says "Did you mean: 'unsqueeze'?"."""
+    with pytest.raises(AttributeError) as info:
+        ag.tensor(X).unsqueez
+    assert info.value.name == "unsqueez"
+    script = "import autograd as ag\nag.tensor([1.0]).unsqueez(0)\n"
+    env = {**os.environ, "PYTHONPATH": str(pathlib.Path(__file__).resolve().parents[2])}
+    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                         env=env, timeout=120)
+    assert run.returncode != 0 and "unsqueeze" in run.stderr.splitlines()[-1]
+
 
 
 def test_linspace_and_cat_match_pytorch() -> None:
