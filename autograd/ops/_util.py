@@ -5,6 +5,13 @@ from typing import Any
 
 import numpy as np
 
+from ..tensor import Tensor
+
+
+def as_tensor(x: Any) -> Tensor:
+    """A Tensor as it is; an array, list or number as a constant Tensor (dtypes kept)."""
+    return x if isinstance(x, Tensor) else Tensor(np.asarray(x))
+
 
 def normalize_axis(axis: Any, ndim: int, op: str) -> tuple[int, ...] | None:
     """`axis` as a sorted tuple of non-negative ints (None stays None)."""

@@ -11,17 +11,13 @@ import numpy as np
 
 from ..function import Op
 from ..tensor import Tensor, _make
-from ._util import normalize_axis
+from ._util import as_tensor, normalize_axis
 from ._promote import promote_arrays
 from .shape import getitem, reshape
 
 
 def _data(x: Any) -> np.ndarray:
     return x.data if isinstance(x, Tensor) else np.asarray(x)
-
-
-def _tensor(x: Any) -> Tensor:
-    return x if isinstance(x, Tensor) else Tensor(np.asarray(x))
 
 
 def _one_axis(axis: Any, ndim: int, op: str) -> int:
@@ -96,7 +92,7 @@ def tile(x: Any, reps: Any) -> Tensor:
 def repeat(x: Any, repeats: Any, axis: Any = None) -> Tensor:
     """NumPy's repeat (PyTorch's repeat_interleave): each element `repeats` times along
     `axis` (of the flattened tensor when None). `Tensor.repeat(*sizes)` is PyTorch's tile."""
-    x = _tensor(x)
+    x = as_tensor(x)
     if axis is None:
         x, axis = reshape(x, -1), 0
     axis = _one_axis(axis, x.ndim, "repeat")
@@ -148,7 +144,7 @@ def pad(x: Any, pad_width: Any, mode: str = "constant", constant_values: Any = 0
         )
     nd = _data(x).ndim
     if nd == 0:
-        return x if isinstance(x, Tensor) else Tensor(np.asarray(x))
+        return as_tensor(x)
     width = np.broadcast_to(np.asarray(pad_width, dtype=np.int64), (nd, 2))
     if np.any(width < 0):
         raise ValueError(f"pad: pad_width {np.asarray(pad_width).tolist()} has negative sizes")
@@ -180,7 +176,7 @@ def _index_array(index: Any, ndim: int, op: str) -> np.ndarray:
 
 def take_along_axis(x: Any, indices: Any, axis: Any) -> Tensor:
     """NumPy's take_along_axis: y[…, i, …] = x[…, indices[…, i, …], …]."""
-    x = _tensor(x)
+    x = as_tensor(x)
     if axis is None:
         x, axis = reshape(x, -1), 0
     axis = _one_axis(axis, x.ndim, "take_along_axis")
@@ -195,7 +191,7 @@ def take_along_axis(x: Any, indices: Any, axis: Any) -> Tensor:
 def gather(x: Any, dim: int, index: Any) -> Tensor:
     """PyTorch's gather: y[i][j] = x[index[i][j]][j] (for dim 0); index may be smaller than
     x along the other axes."""
-    x = _tensor(x)
+    x = as_tensor(x)
     axis = _one_axis(dim, x.ndim, "gather")
     idx = _index_array(index, x.ndim, "gather")
     for d, (n, m) in enumerate(zip(x.shape, idx.shape)):
@@ -221,10 +217,10 @@ class ScatterAddAlong(Op):
 
 def scatter_add(x: Any, dim: int, index: Any, src: Any) -> Tensor:
     """PyTorch's scatter_add (out of place): y = x; y[index[i][j]][j] += src[i][j] (dim 0)."""
-    x = _tensor(x)
+    x = as_tensor(x)
     axis = _one_axis(dim, x.ndim, "scatter_add")
     idx = _index_array(index, x.ndim, "scatter_add")
-    src = _tensor(src)
+    src = as_tensor(src)
     if src.ndim != x.ndim or any(m > n for m, n in zip(idx.shape, src.shape)):
         raise ValueError(f"scatter_add: index shape {idx.shape} must fit in src shape "
                          f"{src.shape} (same number of dimensions as the input {x.shape})")
@@ -239,7 +235,7 @@ def scatter_add(x: Any, dim: int, index: Any, src: Any) -> Tensor:
 def sort(x: Any, axis: int = -1, descending: bool = False, stable: bool = False) -> tuple:
     """(values, indices) sorted along `axis`, as PyTorch's sort; indices are int64 and carry
     no gradient, values pass gradients back to where they came from."""
-    x = _tensor(x)
+    x = as_tensor(x)
     if x.ndim == 0:
         return x, _make(np.zeros((), dtype=np.int64), None)
     axis = _one_axis(axis, x.ndim, "sort")
@@ -254,7 +250,7 @@ def sort(x: Any, axis: int = -1, descending: bool = False, stable: bool = False)
 def topk(x: Any, k: int, axis: int = -1, largest: bool = True, sorted: bool = True) -> tuple:
     """The k largest (or smallest) values along `axis` and their int64 indices (PyTorch's
     topk); values are differentiable."""
-    x = _tensor(x)
+    x = as_tensor(x)
     axis = _one_axis(axis, max(x.ndim, 1), "topk") if x.ndim else 0
     n = x.shape[axis] if x.ndim else 1
     if not 0 <= int(k) <= n:

@@ -7,12 +7,8 @@ import numpy as np
 
 from ..function import Op
 from ..tensor import Tensor
-from ._util import kept_shape, normalize_axis
+from ._util import as_tensor, kept_shape, normalize_axis
 from .shape import getitem, transpose
-
-
-def _tensor(x: Any) -> Tensor:
-    return x if isinstance(x, Tensor) else Tensor(np.asarray(x))
 
 
 class _Triangle(Op):
@@ -56,7 +52,7 @@ def triu(x: Any, k: int = 0, *, diagonal: int | None = None) -> Tensor:
 def diagonal(x: Any, offset: int = 0, axis1: int = 0, axis2: int = 1, *,
              dim1: int | None = None, dim2: int | None = None) -> Tensor:
     """The diagonal of the (axis1, axis2) planes as a last axis (NumPy's and PyTorch's)."""
-    x = _tensor(x)
+    x = as_tensor(x)
     axis1 = axis1 if dim1 is None else dim1
     axis2 = axis2 if dim2 is None else dim2
     if x.ndim < 2:
@@ -162,7 +158,7 @@ def _matrix_norm(x: Tensor, ord: Any, axes: tuple, keepdims: bool) -> Tensor:
 def norm(x: Any, ord: Any = None, axis: Any = None, keepdims: bool = False) -> Tensor:
     """NumPy's linalg.norm (= torch.linalg.norm): a vector norm over one axis (or all
     elements when ord is None), a matrix norm over two axes or a 2-D input with ord given."""
-    x = _tensor(x)
+    x = as_tensor(x)
     nd = x.ndim
     axes = normalize_axis(axis, nd, "norm")
     if axes is None and ord is None:
@@ -184,6 +180,6 @@ def norm(x: Any, ord: Any = None, axis: Any = None, keepdims: bool = False) -> T
 def vector_norm(x: Any, ord: Any = 2, axis: Any = None, keepdims: bool = False) -> Tensor:
     """(Σ |x|^ord)^(1/ord) over `axis` (all elements when None), as torch.linalg.vector_norm;
     also the meaning of `Tensor.norm(p, dim)`."""
-    x = _tensor(x)
+    x = as_tensor(x)
     return _vector_norm(x, 2 if ord in (None, "fro") else ord,
                         normalize_axis(axis, x.ndim, "vector_norm"), keepdims)

@@ -15,6 +15,7 @@ import numpy as np
 
 from ..function import Op
 from ..tensor import Tensor
+from ._util import as_tensor
 from . import arithmetic as ar
 from . import shape as sh
 from . import unary as un
@@ -22,10 +23,6 @@ from .catalog import moveaxis
 from .contract import einsum, tensordot
 from . import numpy_shape
 from .indexing import take_along_axis
-
-
-def _t(x: Any) -> Tensor:
-    return x if isinstance(x, Tensor) else Tensor(np.asarray(x))
 
 
 class Arcsinh(Op):
@@ -66,7 +63,7 @@ class Arctanh(Op):
 
 def _common(a: Any, b: Any) -> tuple:
     """Both operands in their result dtype (NumPy computes mixed float32/64 in float64)."""
-    a, b = _t(a), _t(b)
+    a, b = as_tensor(a), as_tensor(b)
     dt = np.result_type(a.data, b.data)
     return un.astype(a, dt), un.astype(b, dt)
 
@@ -88,13 +85,13 @@ def logaddexp2(a: Any, b: Any) -> Tensor:
 
 def fmax(a: Any, b: Any) -> Tensor:
     """max(a, b), a NaN losing to a number; at ties the gradient goes to a (as PyTorch)."""
-    a, b = _t(a), _t(b)
+    a, b = as_tensor(a), as_tensor(b)
     return ar.where(np.logical_or(a.data >= b.data, np.isnan(b.data)), a, b)
 
 
 def fmin(a: Any, b: Any) -> Tensor:
     """min(a, b), a NaN losing to a number; at ties the gradient goes to a (as PyTorch)."""
-    a, b = _t(a), _t(b)
+    a, b = as_tensor(a), as_tensor(b)
     return ar.where(np.logical_or(a.data <= b.data, np.isnan(b.data)), a, b)
 
 
@@ -104,7 +101,7 @@ def _scaled(k: float) -> Any:
 
 def inner(a: Any, b: Any) -> Tensor:
     """Sum over the last axes of a and b (a product when either is a scalar)."""
-    a, b = _t(a), _t(b)
+    a, b = as_tensor(a), as_tensor(b)
     if a.ndim == 0 or b.ndim == 0:
         return ar.mul(a, b)
     return tensordot(a, b, axes=([-1], [-1]))
@@ -112,7 +109,7 @@ def inner(a: Any, b: Any) -> Tensor:
 
 def kron(a: Any, b: Any) -> Tensor:
     """Kronecker product: blocks a[i] * b."""
-    a, b = _t(a), _t(b)
+    a, b = as_tensor(a), as_tensor(b)
     nd = max(a.ndim, b.ndim)
     a = sh.reshape(a, (1,) * (nd - a.ndim) + a.shape)
     b = sh.reshape(b, (1,) * (nd - b.ndim) + b.shape)
@@ -123,7 +120,7 @@ def kron(a: Any, b: Any) -> Tensor:
 
 def diff(x: Any, n: int = 1, axis: int = -1) -> Tensor:
     """n-th differences along `axis`."""
-    x = _t(x)
+    x = as_tensor(x)
     axis = axis % x.ndim
     pre = (slice(None),) * axis
     for _ in range(n):
@@ -144,7 +141,7 @@ def partition(a: Any, kth: Any, axis: int = -1, kind: str = "introselect",
     """NumPy's partition: the same order as NumPy, the gradient follows the elements."""
     if order is not None:
         raise TypeError("np.partition on a Tensor: order= (structured arrays) is not supported")
-    a = _t(a)
+    a = as_tensor(a)
     return take_along_axis(a, np.argpartition(a.data, kth, axis=axis), axis)
 
 
@@ -169,7 +166,7 @@ class Sinc(Op):
 def nan_to_num(x: Any, copy: bool = True, nan: float = 0.0, posinf: Any = None,
                neginf: Any = None) -> Tensor:
     """NaN and ±inf replaced by numbers (constants there); elsewhere x itself."""
-    x = _t(x)
+    x = as_tensor(x)
     return ar.where(np.isfinite(x.data), x, np.nan_to_num(x.data, True, nan, posinf, neginf))
 
 
@@ -178,7 +175,7 @@ def linspace(start: Any, stop: Any, num: int = 50, endpoint: bool = True,
     """NumPy's linspace with Tensor ends: start + k (stop - start)/div, k = 0 … num-1."""
     if dtype is not None or axis != 0:
         raise NotImplementedError("np.linspace on Tensors: dtype= and axis= are not supported")
-    start, stop = _t(start), _t(stop)
+    start, stop = as_tensor(start), as_tensor(stop)
     div = (num - 1) if endpoint else num
     k = np.arange(num, dtype=np.result_type(start.data, stop.data, float))
     k = k.reshape((num,) + (1,) * max(start.ndim, stop.ndim))
@@ -198,7 +195,7 @@ def gradient(f: Any, *varargs: Any, axis: Any = None, edge_order: int = 1) -> An
     """Central differences inside, one-sided at the ends (unit spacing, edge_order=1)."""
     if varargs or edge_order != 1:
         raise NotImplementedError("np.gradient on Tensors: only unit spacing and edge_order=1")
-    f = _t(f)
+    f = as_tensor(f)
     axes = range(f.ndim) if axis is None else ([axis] if isinstance(axis, int) else axis)
     outs = []
     for ax in axes:
@@ -222,7 +219,7 @@ def cross(a: Any, b: Any, axisa: int = -1, axisb: int = -1, axisc: int = -1,
     """The cross product of 3-vectors along the given axes (broadcast over the others)."""
     if axis is not None:
         axisa = axisb = axisc = axis
-    a, b = moveaxis(_t(a), axisa, -1), moveaxis(_t(b), axisb, -1)
+    a, b = moveaxis(as_tensor(a), axisa, -1), moveaxis(as_tensor(b), axisb, -1)
     if a.shape[-1] != 3 or b.shape[-1] != 3:
         raise NotImplementedError(f"np.cross on Tensors: only 3-vectors, got shapes {a.shape} "
                                   f"and {b.shape}")
@@ -264,7 +261,7 @@ def _complex_parts(numpy_fn: Any, on_real: Any) -> Any:
     """np.real, np.imag, np.angle, ...: on a real Tensor `on_real`; a complex Tensor never
     requires grad (see function.py), so its part is a constant."""
     def part(x: Any, *args: Any, **kwargs: Any) -> Any:
-        x = _t(x)
+        x = as_tensor(x)
         if x.dtype.kind == "c":
             return Tensor(numpy_fn(x.data, *args, **kwargs))
         return on_real(x, *args, **kwargs)

@@ -9,24 +9,21 @@ from typing import Any
 import numpy as np
 
 from ..tensor import Tensor
+from ._util import as_tensor
 from . import shape as sh
 from . import unary as un
 from .indexing import flip
 
 
-def _t(x: Any) -> Tensor:
-    return x if isinstance(x, Tensor) else Tensor(np.asarray(x))
-
-
 def atleast_1d(*xs: Any) -> Any:
     """Scalars become shape (1,)."""
-    out = [sh.reshape(_t(x), 1) if _t(x).ndim == 0 else _t(x) for x in xs]
+    out = [sh.reshape(t, 1) if t.ndim == 0 else t for t in map(as_tensor, xs)]
     return out[0] if len(out) == 1 else out
 
 
 def atleast_2d(*xs: Any) -> Any:
     """(n,) becomes (1, n), scalars (1, 1)."""
-    out = [_t(x) if _t(x).ndim >= 2 else sh.reshape(_t(x), 1, -1) for x in xs]
+    out = [t if t.ndim >= 2 else sh.reshape(t, 1, -1) for t in map(as_tensor, xs)]
     return out[0] if len(out) == 1 else out
 
 
@@ -39,7 +36,7 @@ def atleast_3d(*xs: Any) -> Any:
             return sh.reshape(x, x.shape + (1,))
         return sh.reshape(x, (1, x.size, 1))
 
-    out = [one(_t(x)) for x in xs]
+    out = [one(t) for t in map(as_tensor, xs)]
     return out[0] if len(out) == 1 else out
 
 
@@ -72,13 +69,13 @@ def dstack(tup: Any) -> Tensor:
 
 def column_stack(tup: Any) -> Tensor:
     """1-D inputs become columns; concatenate along axis 1."""
-    cols = [sh.reshape(_t(x), -1, 1) if _t(x).ndim < 2 else _t(x) for x in tup]
+    cols = [sh.reshape(t, -1, 1) if t.ndim < 2 else t for t in map(as_tensor, tup)]
     return sh.concatenate(cols, 1)
 
 
 def array_split(x: Any, sections: Any, axis: int = 0) -> list:
     """NumPy's array_split: n nearly equal pieces (the first ones one longer), or at indices."""
-    x = _t(x)
+    x = as_tensor(x)
     axis = axis % x.ndim
     n = x.shape[axis]
     if isinstance(sections, (int, np.integer)):
@@ -95,7 +92,7 @@ def array_split(x: Any, sections: Any, axis: int = 0) -> list:
 
 def _split_on(axis: int, name: str, min_nd: int) -> Any:
     def split(x: Any, sections: Any) -> list:
-        x = _t(x)
+        x = as_tensor(x)
         if x.ndim < min_nd:
             raise ValueError(f"{name} only works on arrays of {min_nd} or more dimensions, "
                              f"got shape {x.shape}")
@@ -108,7 +105,7 @@ def _split_on(axis: int, name: str, min_nd: int) -> Any:
 
 def rollaxis(x: Any, axis: int, start: int = 0) -> Tensor:
     """Move `axis` to before position `start` (NumPy's rollaxis)."""
-    x = _t(x)
+    x = as_tensor(x)
     nd = x.ndim
     axis, start = axis % nd, start % (nd + 1) if start != nd else nd
     order = list(range(nd))
@@ -119,7 +116,7 @@ def rollaxis(x: Any, axis: int, start: int = 0) -> Tensor:
 
 def rot90(x: Any, k: int = 1, axes: tuple = (0, 1)) -> Tensor:
     """Rotate by 90° k times in the plane of `axes` (flips and a transpose)."""
-    x, k = _t(x), k % 4
+    x, k = as_tensor(x), k % 4
     a, b = axes
     if k == 0:
         return x
@@ -133,8 +130,9 @@ def rot90(x: Any, k: int = 1, axes: tuple = (0, 1)) -> Tensor:
 def append(arr: Any, values: Any, axis: Any = None) -> Tensor:
     """Concatenate `values` after `arr` (both flattened when axis is None)."""
     if axis is None:
-        return sh.concatenate([sh.reshape(_t(arr), -1), sh.reshape(_t(values), -1)], 0)
-    return sh.concatenate([_t(arr), _t(values)], axis)
+        return sh.concatenate([sh.reshape(as_tensor(arr), -1),
+                               sh.reshape(as_tensor(values), -1)], 0)
+    return sh.concatenate([as_tensor(arr), as_tensor(values)], axis)
 
 
 DISPATCH_FUNCTIONS = {
