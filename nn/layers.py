@@ -67,7 +67,30 @@ def _init_weight(weight: Parameter, weight_init: Any, layer: str) -> None:
     fill(weight)
 
 
-class Dense(Module):
+class _Affine(Module):
+    """What Dense and Linear share: checked sizes, the weight (laid out by `_transposed`)
+    and the bias as Parameters, and the repr. Each subclass draws its own initial values."""
+
+    _transposed = False  # True: weight (out_features, in_features), PyTorch's layout
+
+    def __init__(self, in_features: int, out_features: int, bias: bool, dtype: Any) -> None:
+        super().__init__()
+        self.in_features, self.out_features = _check_features(type(self).__name__, in_features,
+                                                              out_features, bias, dtype)
+        self.dtype = np.dtype(dtype)
+        shape = (self.in_features, self.out_features)
+        self.weight = Parameter(np.empty(shape[::-1] if self._transposed else shape, self.dtype))
+        if bias:
+            self.bias = Parameter(np.empty((self.out_features,), self.dtype))
+        else:
+            self.register_parameter("bias", None)
+
+    def extra_repr(self) -> str:
+        return (f"in_features={self.in_features}, out_features={self.out_features}, "
+                f"bias={self.bias is not None}")
+
+
+class Dense(_Affine):
     """Fully connected layer y = x @ W + b with W of shape (in_features, out_features).
 
     `weight_init`: "he" (std √(2/in)), "xavier" (std √(2/(in+out))), "lecun" (std √(1/in)),
@@ -76,16 +99,8 @@ class Dense(Module):
 
     def __init__(self, in_features: int, out_features: int, bias: bool = True,
                  weight_init: Any = "he", dtype: Any = np.float32) -> None:
-        super().__init__()
-        self.in_features, self.out_features = _check_features(type(self).__name__, in_features,
-                                                              out_features, bias, dtype)
+        super().__init__(in_features, out_features, bias, dtype)
         self.weight_init = weight_init
-        self.dtype = np.dtype(dtype)
-        self.weight = Parameter(np.empty((self.in_features, self.out_features), self.dtype))
-        if bias:
-            self.bias = Parameter(np.empty((self.out_features,), self.dtype))
-        else:
-            self.register_parameter("bias", None)
         self.reset_parameters()
 
     def reset_parameters(self) -> None:
@@ -97,27 +112,17 @@ class Dense(Module):
     def forward(self, x: Any) -> Tensor:
         return dense(_checks.float_input(type(self).__name__, x), self.weight, self.bias)
 
-    def extra_repr(self) -> str:
-        return (f"in_features={self.in_features}, out_features={self.out_features}, "
-                f"bias={self.bias is not None}")
 
-
-class Linear(Module):
+class Linear(_Affine):
     """PyTorch's fully connected layer: y = x @ Wᵀ + b with W of shape (out_features,
     in_features). Initialisation as PyTorch's: W ~ U(±1/√in) (Kaiming-uniform with a = √5)
     and b ~ U(±1/√in)."""
 
+    _transposed = True
+
     def __init__(self, in_features: int, out_features: int, bias: bool = True,
                  dtype: Any = np.float32) -> None:
-        super().__init__()
-        self.in_features, self.out_features = _check_features("Linear", in_features,
-                                                              out_features, bias, dtype)
-        self.dtype = np.dtype(dtype)
-        self.weight = Parameter(np.empty((self.out_features, self.in_features), self.dtype))
-        if bias:
-            self.bias = Parameter(np.empty((self.out_features,), self.dtype))
-        else:
-            self.register_parameter("bias", None)
+        super().__init__(in_features, out_features, bias, dtype)
         self.reset_parameters()
 
     def reset_parameters(self) -> None:
@@ -130,11 +135,7 @@ class Linear(Module):
             init.uniform_(self.bias, -bound, bound)
 
     def forward(self, x: Any) -> Tensor:
-        return linear(_checks.float_input("Linear", x), self.weight, self.bias)
-
-    def extra_repr(self) -> str:
-        return (f"in_features={self.in_features}, out_features={self.out_features}, "
-                f"bias={self.bias is not None}")
+        return linear(_checks.float_input(type(self).__name__, x), self.weight, self.bias)
 
 
 class DropConnect(Module):
