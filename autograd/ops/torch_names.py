@@ -12,6 +12,7 @@ from ..device import check_device, device
 from ..function import Op
 from ..tensor import Tensor
 from ._util import normalize_axis, rename_torch_axes
+from .matrix import norm as matrix_norm
 from .matrix import vector_norm
 from .reduce import logsumexp
 from .shape import concatenate, reshape, transpose
@@ -59,14 +60,15 @@ def t(self: Tensor) -> Tensor:
 def norm(self: Tensor, p: Any = "fro", dim: Any = None, keepdim: bool = False, *,
          ord: Any = None, axis: Any = None, keepdims: bool | None = None) -> Tensor:
     """PyTorch's Tensor.norm: the vector p-norm over `dim` (all elements when None);
-    "fro" is the 2-norm. For NumPy's linalg.norm (matrix norms) use autograd.norm."""
+    "fro" is the 2-norm, "nuc" the nuclear norm of the matrices over `dim` (or of a 2-D
+    tensor). For NumPy's linalg.norm (other matrix norms) use autograd.norm."""
     if axis is not None and dim is not None:
         raise TypeError("norm() got both dim= and axis=; pass only one")
     dim = axis if axis is not None else dim
     keepdim = keepdims if keepdims is not None else keepdim
     p = ord if ord is not None else p
-    if p == "nuc":
-        raise NotImplementedError("norm(p='nuc') needs singular values, not available here")
+    if p == "nuc":  # the matrix norm: a 2-D tensor, or the two axes of dim
+        return matrix_norm(self, "nuc", dim, keepdim)
     return vector_norm(self, 2 if p == "fro" else p, dim, keepdim)
 
 

@@ -77,6 +77,8 @@ def test_methods_match_pytorch_values_and_gradients() -> None:
         (lambda t: t.norm(1, dim=1), lambda t: t.norm(1, dim=1)),
         (lambda t: t.norm(dim=(0, 2), keepdim=True), lambda t: t.norm(dim=(0, 2), keepdim=True)),
         (lambda t: t.norm(float("inf")), lambda t: t.norm(float("inf"))),
+        (lambda t: t.norm(p="nuc", dim=(0, 1)), lambda t: t.norm(p="nuc", dim=(0, 1))),
+        (lambda t: t[:, :, 0].norm(p="nuc"), lambda t: t[:, :, 0].norm(p="nuc")),
         (lambda t: t.softmax(dim=1), lambda t: t.softmax(dim=1)),
         (lambda t: t.log_softmax(-1), lambda t: t.log_softmax(-1)),
         (lambda t: ag.softmax(t, dim=0), lambda t: torch.softmax(t, dim=0)),
