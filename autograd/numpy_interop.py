@@ -88,10 +88,6 @@ INSTEAD: dict[str, str] = {
 }
 
 
-COMPLEX_LEAF = ("{}: complex tensors cannot require gradients (dtype {}): complex numbers are "
-                "not supported by autograd")
-
-
 def array_of_grad_tensor(t: Tensor) -> RuntimeError:
     """`np.asarray(t)` of a Tensor that requires grad (`np.array([t, ...])`, `np.r_`,
     `np.mean([t, ...])` call it): NumPy would copy the values and drop the gradient without a

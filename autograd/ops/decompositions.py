@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from ..complex_grad import conj
 from ..function import Op
 from ..tensor import Tensor
 
@@ -46,6 +47,8 @@ def _onto_triangle(gs: Any, lower: bool) -> Any:
 class Inv(Op):
     """y = a⁻¹; da = -yᵀ g yᵀ"""
 
+    complex_rule = "holomorphic"
+
     def forward(ctx: Any, a: Any) -> Any:
         _square("inv", a)
         y = np.linalg.inv(a)
@@ -60,6 +63,8 @@ class Inv(Op):
 
 class Solve(Op):
     """x = a⁻¹ b; db = a⁻ᵀ g, da = -db xᵀ (b a vector when 1-D, else (..., n, k))"""
+
+    complex_rule = "holomorphic"
 
     def forward(ctx: Any, a: Any, b: Any) -> Any:
         _square("solve", a)
@@ -81,6 +86,8 @@ class Solve(Op):
 
 class Det(Op):
     """d = det a; da = g d a⁻ᵀ (the cofactor matrix, also for singular a)"""
+
+    complex_rule = "holomorphic"
 
     def forward(ctx: Any, a: Any) -> Any:
         _square("det", a)
@@ -107,7 +114,7 @@ def _cofactor(a: Any) -> Any:
 
 
 class LogAbsDet(Op):
-    """l = log |det a|; da = g a⁻ᵀ"""
+    """l = log |det a|; da = g a⁻ᵀ (complex a: g a⁻ᴴ)"""
 
     def forward(ctx: Any, a: Any) -> Any:
         _square("slogdet", a)
@@ -116,7 +123,7 @@ class LogAbsDet(Op):
 
     def backward(ctx: Any, g: Any) -> tuple:
         (a,) = ctx.saved
-        return (g[..., None, None] * _mT(np.linalg.inv(a)),)
+        return (g[..., None, None] * conj(_mT(np.linalg.inv(a))),)
 
 
 class Cholesky(Op):

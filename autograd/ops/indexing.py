@@ -29,6 +29,8 @@ def _one_axis(axis: Any, ndim: int, op: str) -> int:
 class Flip(Op):
     """y = x reversed along axes; dx = g reversed along the same axes"""
 
+    complex_rule = "linear"
+
     def forward(ctx: Any, x: Any, axes: Any) -> Any:
         ctx.saved = (axes,)
         return np.flip(x, axes)
@@ -44,6 +46,8 @@ def flip(x: Any, axis: Any = None) -> Tensor:
 
 class Roll(Op):
     """y = x shifted cyclically; dx = g shifted back"""
+
+    complex_rule = "linear"
 
     def forward(ctx: Any, x: Any, shift: Any, axis: Any) -> Any:
         ctx.saved = (shift, axis)
@@ -65,6 +69,8 @@ def roll(x: Any, shift: Any, axis: Any = None) -> Tensor:
 
 class Tile(Op):
     """y = x repeated `reps` times per axis; dx = g summed over the copies"""
+
+    complex_rule = "linear"
 
     def forward(ctx: Any, x: Any, reps: tuple) -> Any:
         y = np.tile(x, reps)
@@ -127,6 +133,8 @@ def tile_like_torch(x: Any, *sizes: Any) -> Tensor:
 
 class Pad(Op):
     """y = x surrounded by a constant; dx = the middle of g"""
+
+    complex_rule = "linear"
 
     def forward(ctx: Any, x: Any, width: tuple, value: Any) -> Any:
         ctx.saved = (tuple(slice(lo, lo + n) for (lo, _), n in zip(width, x.shape)),)
@@ -203,6 +211,8 @@ def gather(x: Any, dim: int, index: Any) -> Tensor:
 
 class ScatterAddAlong(Op):
     """y = base with src added at index along axis; dbase = g, dsrc = g gathered at index"""
+
+    complex_rule = "linear"
 
     def forward(ctx: Any, base: Any, src: Any, full: tuple) -> Any:
         base, src = promote_arrays(base, src)

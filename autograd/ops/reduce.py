@@ -23,6 +23,8 @@ def _expand(g: Any, kshape: tuple, shape: tuple) -> Any:
 class Sum(Op):
     """y = Σ x over axes; dx = g broadcast back"""
 
+    complex_rule = "linear"
+
     def forward(ctx: Any, x: Any, axes: Any, keepdims: bool) -> Any:
         ctx.saved = (x.shape, kept_shape(x.shape, axes))
         return x.sum(axis=axes, keepdims=keepdims)
@@ -34,6 +36,8 @@ class Sum(Op):
 
 class Mean(Op):
     """y = Σ x / n over axes; dx = g / n broadcast back"""
+
+    complex_rule = "linear"
 
     def forward(ctx: Any, x: Any, axes: Any, keepdims: bool) -> Any:
         ctx.saved = (x.shape, kept_shape(x.shape, axes), reduced_count(x.shape, axes))
