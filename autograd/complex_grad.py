@@ -51,16 +51,22 @@ def real_part(x: Any) -> Any:
     return x.real
 
 
-def complex_error(name: str, args: tuple, out: Any) -> TypeError:
+class ComplexGradError(TypeError):
+    """An op whose gradient has no complex rule met a complex number."""
+
+
+def complex_error(name: str, args: tuple, out: Any) -> ComplexGradError:
     """The refusal of an op with no complex gradient rule."""
     found = [f"{np.shape(a.data if isinstance(a, Tensor) else a)} "
              f"{np.result_type(a.data if isinstance(a, Tensor) else a)}"
              for a in args if isinstance(a, (Tensor, np.ndarray, complex, np.generic))]
-    return TypeError(
-        f"{name}: complex inputs are not supported by its gradient (inputs {', '.join(found)}, "
-        f"result {np.asarray(out).dtype}); it has no complex derivative (PyTorch refuses it "
-        "too, or it is not implemented here). Work on real tensors (z.real, z.imag, abs(z)) "
-        "or detach() for a constant")
+    outs = out if type(out) is tuple else (out,)
+    dtypes = ", ".join(str(np.result_type(o)) for o in outs)
+    return ComplexGradError(
+        f"{name}: no complex gradient (inputs {', '.join(found)}; result {dtypes}): complex "
+        "numbers are unordered, so ops such as max, sort, clip or relu have none (PyTorch "
+        "refuses them too), and the others are not implemented here. Work on real tensors "
+        "(z.real, z.imag, abs(z)), or detach() for a constant")
 
 
 def complex_node(ctx: Any, args: tuple, out: Any) -> None:

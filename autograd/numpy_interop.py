@@ -21,6 +21,7 @@ from typing import Any, Callable
 import numpy as np
 
 from . import ops
+from .complex_grad import ComplexGradError
 from .tensor import Tensor, _make
 
 
@@ -202,6 +203,8 @@ def array_function(func: Any, types: Any, args: Any, kwargs: Any) -> Any:
     if op is not None:
         try:
             return op(*args, **kwargs)
+        except ComplexGradError:
+            raise
         except TypeError:
             # Arguments the op does not take (out=, dtype=, where=, ...): refused below
             # when a gradient is needed, else computed on the arrays.
