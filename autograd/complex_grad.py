@@ -69,6 +69,20 @@ def complex_error(name: str, args: tuple, out: Any) -> ComplexGradError:
         "(z.real, z.imag, abs(z)), or detach() for a constant")
 
 
+def refuse_ordering(name: str, *xs: Any) -> None:
+    """Ordering ops (comparisons, sort, argmax, ...) on a complex Tensor that requires grad:
+    complex numbers have no order, PyTorch refuses them, and NumPy's lexicographic order
+    would make a gradient that means nothing. Constants keep NumPy's behaviour."""
+    from .grad_mode import STATE
+
+    for x in xs:
+        if isinstance(x, Tensor) and x.requires_grad and x.data.dtype.kind == "c" \
+                and STATE.enabled:
+            raise ComplexGradError(
+                f"{name}: complex numbers have no order (a {x.dtype} tensor of shape "
+                f"{x.shape} that requires grad); compare abs(z), z.real or z.imag instead")
+
+
 def complex_node(ctx: Any, args: tuple, out: Any) -> None:
     """Give a recorded node with a complex result its complex backward, or refuse the op."""
     cls = type(ctx)

@@ -5,6 +5,7 @@ from typing import Any
 
 import numpy as np
 
+from ..complex_grad import refuse_ordering
 from ..function import Op
 from ..tensor import Tensor, _make
 
@@ -237,7 +238,11 @@ def _data(x: Any) -> Any:
 
 
 def _compare(ufunc: Any) -> Any:
+    ordering = ufunc not in (np.equal, np.not_equal)
+
     def compare(a: Any, b: Any) -> Tensor:
+        if ordering:
+            refuse_ordering(ufunc.__name__, a, b)
         return _make(ufunc(_data(a), _data(b)), None)
 
     compare.__name__ = ufunc.__name__

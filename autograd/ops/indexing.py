@@ -9,6 +9,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
+from ..complex_grad import refuse_ordering
 from ..function import Op
 from ..tensor import Tensor, _make
 from ._util import as_tensor, normalize_axis
@@ -246,6 +247,7 @@ def sort(x: Any, axis: int = -1, descending: bool = False, stable: bool = False)
     """(values, indices) sorted along `axis`, as PyTorch's sort; indices are int64 and carry
     no gradient, values pass gradients back to where they came from."""
     x = as_tensor(x)
+    refuse_ordering("sort", x)
     if x.ndim == 0:
         return x, _make(np.zeros((), dtype=np.int64), None)
     axis = _one_axis(axis, x.ndim, "sort")
@@ -261,6 +263,7 @@ def topk(x: Any, k: int, axis: int = -1, largest: bool = True, sorted: bool = Tr
     """The k largest (or smallest) values along `axis` and their int64 indices (PyTorch's
     topk); values are differentiable."""
     x = as_tensor(x)
+    refuse_ordering("topk", x)
     axis = _one_axis(axis, max(x.ndim, 1), "topk") if x.ndim else 0
     n = x.shape[axis] if x.ndim else 1
     if not 0 <= int(k) <= n:
@@ -274,5 +277,6 @@ def topk(x: Any, k: int, axis: int = -1, largest: bool = True, sorted: bool = Tr
 
 def argsort(x: Any, axis: int = -1) -> Tensor:
     """Indices that sort x along `axis` (NumPy's argsort; no gradient)."""
+    refuse_ordering("argsort", x)
     return _make(np.argsort(_data(x), axis=axis, kind="stable"), None)
 

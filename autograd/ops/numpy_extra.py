@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from ..complex_grad import refuse_ordering
 from ..function import Op
 from ..tensor import Tensor
 from ._util import as_tensor
@@ -93,12 +94,14 @@ def logaddexp2(a: Any, b: Any) -> Tensor:
 def fmax(a: Any, b: Any) -> Tensor:
     """max(a, b), a NaN losing to a number; at ties the gradient goes to a (as PyTorch)."""
     a, b = as_tensor(a), as_tensor(b)
+    refuse_ordering("fmax", a, b)
     return ar.where(np.logical_or(a.data >= b.data, np.isnan(b.data)), a, b)
 
 
 def fmin(a: Any, b: Any) -> Tensor:
     """min(a, b), a NaN losing to a number; at ties the gradient goes to a (as PyTorch)."""
     a, b = as_tensor(a), as_tensor(b)
+    refuse_ordering("fmin", a, b)
     return ar.where(np.logical_or(a.data <= b.data, np.isnan(b.data)), a, b)
 
 
@@ -149,6 +152,7 @@ def partition(a: Any, kth: Any, axis: int = -1, kind: str = "introselect",
     if order is not None:
         raise TypeError("np.partition on a Tensor: order= (structured arrays) is not supported")
     a = as_tensor(a)
+    refuse_ordering("partition", a)
     return take_along_axis(a, np.argpartition(a.data, kth, axis=axis), axis)
 
 

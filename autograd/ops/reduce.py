@@ -6,6 +6,7 @@ from typing import Any
 
 import numpy as np
 
+from ..complex_grad import refuse_ordering
 from ..function import Op
 from ..tensor import Tensor, _make
 from ._util import kept_shape, normalize_axis, reduced_count, torch_axes
@@ -194,6 +195,7 @@ def argmax(x: Any, axis: int | None = None, keepdims: bool = False,
     """Index of the largest element (no gradient)."""
     if torch_names:
         axis, keepdims = torch_axes("argmax", torch_names, axis, keepdims)
+    refuse_ordering("argmax", x)
     data = x.data if isinstance(x, Tensor) else np.asarray(x)
     _refuse_empty("argmax", data.shape, normalize_axis(axis, data.ndim, "argmax"))
     return _make(np.argmax(data, axis=axis, keepdims=keepdims), None)
@@ -204,6 +206,7 @@ def argmin(x: Any, axis: int | None = None, keepdims: bool = False,
     """Index of the smallest element (no gradient)."""
     if torch_names:
         axis, keepdims = torch_axes("argmin", torch_names, axis, keepdims)
+    refuse_ordering("argmin", x)
     data = x.data if isinstance(x, Tensor) else np.asarray(x)
     _refuse_empty("argmin", data.shape, normalize_axis(axis, data.ndim, "argmin"))
     return _make(np.argmin(data, axis=axis, keepdims=keepdims), None)
