@@ -35,10 +35,15 @@ def _square(op: str, a: Any) -> None:
         raise ValueError(f"np.linalg.{op}: needs square matrices (..., n, n), got shape {shape}")
 
 
-def _onto_triangle(gs: Any, lower: bool) -> Any:
-    """From a gradient with respect to a symmetric matrix to one with respect to the input
-    of which only the lower (upper) triangle is read: off-diagonal entries count twice."""
-    gs = (gs + _mT(gs)) / 2
+def _mH(x: Any) -> Any:
+    return conj(np.swapaxes(x, -1, -2))
+
+
+def _onto_triangle(gs: Any, lower: bool, adjoint: Any = _mT) -> Any:
+    """From a gradient with respect to a symmetric (Hermitian: adjoint=_mH) matrix to one
+    with respect to the input of which only the lower (upper) triangle is read: off-diagonal
+    entries count twice."""
+    gs = (gs + adjoint(gs)) / 2
     n = np.shape(gs)[-1]
     tri = np.tril(gs, -1) if lower else np.triu(gs, 1)
     return 2 * tri + gs * _eye(n)
@@ -155,7 +160,9 @@ def _off_diagonal_inverse(w: Any) -> Any:
 
 class Eigh(Op):
     """(w, V) = eigh a; da = V (diag(ḡw) + F ∘ (Vᵀ ḡV)) Vᵀ, symmetrized, onto the triangle
-    read (F[i, j] = 1/(wⱼ - wᵢ))"""
+    read (F[i, j] = 1/(wⱼ - wᵢ)); complex a: ᴴ for ᵀ"""
+
+    complex_rule = "own"
 
     def forward(ctx: Any, a: Any, lower: bool) -> Any:
         _square("eigh", a)
@@ -172,11 +179,24 @@ class Eigh(Op):
             inner = inner + _off_diagonal_inverse(w) * (_mT(v) @ gv)
         return _onto_triangle(v @ inner @ _mT(v), lower), None
 
+    def complex_backward(ctx: Any, gw: Any, gv: Any) -> tuple:
+        """A Hermitian a: Vᴴ for Vᵀ, onto the triangle as a Hermitian matrix."""
+        a, w, v, lower = ctx.saved
+        if isinstance(a, Tensor):
+            w, v = Eigh.apply(a, lower)
+        inner = gw[..., :, None] * _eye(np.shape(w)[-1])
+        if np.any(gv.data if isinstance(gv, Tensor) else gv):
+            inner = inner + _off_diagonal_inverse(w) * (_mH(v) @ gv)
+        return _onto_triangle(v @ inner @ _mH(v), lower, _mH), None
+
 
 class Svd(Op):
     """(U, s, Vh) = svd a (reduced); with F[i, j] = 1/(sⱼ² - sᵢ²), V = Vhᵀ:
     da = U [F∘(UᵀḡU - ḡUᵀU) S + diag(ḡs) + S F∘(VᵀḡV - ḡVᵀV)] Vᵀ
-         + (I - UUᵀ) ḡU S⁻¹ Vᵀ + U S⁻¹ ḡVᵀ (I - VVᵀ)"""
+         + (I - UUᵀ) ḡU S⁻¹ Vᵀ + U S⁻¹ ḡVᵀ (I - VVᵀ);
+    complex a: ᴴ for ᵀ, plus i Im(diag(UᴴḡU)) / S on the diagonal of the core"""
+
+    complex_rule = "own"
 
     def forward(ctx: Any, a: Any) -> Any:
         u, s, vh = np.linalg.svd(a, full_matrices=False)
@@ -203,6 +223,32 @@ class Svd(Op):
             out = out + (gu - u @ ut_gu) @ (inv_s[..., :, None] * vh)
         if n > k:
             out = out + (u * inv_s[..., None, :]) @ (_mT(gv) - _mT(vt_gv) @ vh)
+        return (out,)
+
+    def complex_backward(ctx: Any, gu: Any, gs: Any, gvh: Any) -> tuple:
+        a, u, s, vh = ctx.saved
+        if isinstance(a, Tensor):
+            u, s, vh = Svd.apply(a)
+        m, n = np.shape(a)[-2:]
+        k = np.shape(s)[-1]
+        if not (np.any(getattr(gu, "data", gu)) or np.any(getattr(gvh, "data", gvh))):
+            return ((u * gs[..., None, :]) @ vh,)  # singular values only: U diag(ḡs) Vᴴ
+        v, gv = _mH(vh), _mH(gvh)
+        f = _off_diagonal_inverse(s * s)
+        uh_gu, vh_gv = _mH(u) @ gu, _mH(v) @ gv
+        j = f * (uh_gu - _mH(uh_gu))
+        kk = f * (vh_gv - _mH(vh_gv))
+        inv_s = 1 / s
+        # The phase of each singular pair (uᵢ, vᵢ) is free, so only losses that ignore it have
+        # a gradient; for those, Im diag(UᴴḡU) = -Im diag(VᴴḡV), which enters once here.
+        imag = np.imag(np.diagonal(uh_gu, 0, -2, -1)) * inv_s * 1j
+        core = j * s[..., None, :] + (gs + imag)[..., :, None] * _eye(k) + \
+            s[..., :, None] * kk
+        out = u @ core @ vh
+        if m > k:
+            out = out + (gu - u @ uh_gu) @ (inv_s[..., :, None] * vh)
+        if n > k:
+            out = out + (u * inv_s[..., None, :]) @ (_mH(gv) - _mH(vh_gv) @ vh)
         return (out,)
 
 
