@@ -69,6 +69,7 @@ def test_complex_gradient_is_right_or_refused(r: OpRow) -> None:
 
 
 @pytest.mark.filterwarnings("ignore::RuntimeWarning")
+@pytest.mark.filterwarnings("ignore:Casting complex values to real:UserWarning")  # PyTorch's
 @pytest.mark.parametrize("r", PARAMS)
 def test_complex_gradient_matches_pytorch(r: OpRow) -> None:
     torch = pytest.importorskip("torch", reason="PyTorch is the oracle for these cross-checks")
