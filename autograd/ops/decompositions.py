@@ -186,8 +186,24 @@ class Eigh(Op):
             w, v = Eigh.apply(a, lower)
         inner = gw[..., :, None] * _eye(np.shape(w)[-1])
         if np.any(gv.data if isinstance(gv, Tensor) else gv):
-            inner = inner + _off_diagonal_inverse(w) * (_mH(v) @ gv)
+            vh_gv = _mH(v) @ gv
+            _check_phase_free("eigh", np.diagonal(_data(vh_gv), 0, -2, -1))
+            inner = inner + _off_diagonal_inverse(w) * vh_gv
         return _onto_triangle(v @ inner @ _mH(v), lower, _mH), None
+
+
+def _data(x: Any) -> np.ndarray:
+    return x.data if isinstance(x, Tensor) else np.asarray(x)
+
+
+def _check_phase_free(op: str, d: np.ndarray) -> None:
+    """Complex eigen/singular vectors are defined up to a phase e^{iφ} each; a loss that
+    depends on it has no gradient (then Im diag(VᴴḡV) ≠ 0): refused, as PyTorch does."""
+    if np.any(np.abs(d.imag) > 1e-6 * (1 + np.abs(d))):
+        raise ValueError(
+            f"{op}: the loss depends on the phase of the complex vectors, which {op} leaves "
+            "free (each vector is defined up to e^{iφ}), so it has no gradient; use a loss "
+            "that ignores it (abs(v), v vᴴ, a rebuilt matrix, the values, ...)")
 
 
 class Svd(Op):
@@ -241,6 +257,7 @@ class Svd(Op):
         inv_s = 1 / s
         # The phase of each singular pair (uᵢ, vᵢ) is free, so only losses that ignore it have
         # a gradient; for those, Im diag(UᴴḡU) = -Im diag(VᴴḡV), which enters once here.
+        _check_phase_free("svd", np.diagonal(_data(uh_gu) + _data(vh_gv), 0, -2, -1))
         imag = np.imag(np.diagonal(uh_gu, 0, -2, -1)) * inv_s * 1j
         core = j * s[..., None, :] + (gs + imag)[..., :, None] * _eye(k) + \
             s[..., :, None] * kk

@@ -65,7 +65,10 @@ def test_complex_gradient_is_right_or_refused(r: OpRow) -> None:
         return
     ins = [Tensor(a.copy(), requires_grad=r.wants_grad(j)) for j, a in enumerate(arrays)]
     opts = {"atol": 1e-5, "rtol": 1e-4, **r.check}
-    ag.gradcheck(lambda *xs: r.fn(*xs, **r.kwargs), ins, **opts)
+    try:
+        ag.gradcheck(lambda *xs: r.fn(*xs, **r.kwargs), ins, **opts)
+    except ValueError as e:  # eigh, svd: a loss of the complex vectors' free phases (v vᵀ)
+        assert "phase" in str(e), e
 
 
 @pytest.mark.filterwarnings("ignore::RuntimeWarning")
@@ -75,6 +78,10 @@ def test_complex_gradient_matches_pytorch(r: OpRow) -> None:
     torch = pytest.importorskip("torch", reason="PyTorch is the oracle for these cross-checks")
     if r.torch is None:
         pytest.skip(f"{r.name} has no PyTorch equivalent")
+    if "eigh" in r.name:
+        pytest.skip("the table's complex inputs are not Hermitian: PyTorch's eigh gradient "
+                    "assumes one, ours is the derivative of the triangle read (gradcheck "
+                    "above; PyTorch on Hermitian inputs in test_complex.py)")
     arrays = complex_inputs(r, seed=1)
     try:
         ins, out = run(r, arrays)
