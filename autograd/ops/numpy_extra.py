@@ -42,7 +42,8 @@ class Arcsinh(Op):
 
 
 class Arccosh(Op):
-    """y = acosh x; dx = g / √(x² - 1)"""
+    """y = acosh x; dx = g / (√(x - 1) √(x + 1)) (= g / √(x² - 1) for real x > 1; right on
+    the principal branch for complex x too)"""
 
     complex_rule = "holomorphic"
 
@@ -52,7 +53,7 @@ class Arccosh(Op):
 
     def backward(ctx: Any, g: Any) -> tuple:
         (x,) = ctx.saved
-        return (g / np.sqrt(x * x - 1),)
+        return (g / (np.sqrt(x - 1) * np.sqrt(x + 1)),)
 
 
 class Arctanh(Op):

@@ -226,6 +226,16 @@ def test_unary_gradcheck(name: str, fn: Callable, tfn: Callable, dtype: Any) -> 
     ag.gradcheck(fn, [z], atol=1e-5, rtol=1e-4)
 
 
+@pytest.mark.parametrize("fn", [np.arccosh, np.arcsinh, np.arctanh, ag.arcsin, ag.arccos,
+                                ag.sqrt, ag.log, ag.tan], ids=lambda f: f.__name__)
+def test_branches_across_the_plane(fn: Callable) -> None:
+    # Points in every quadrant, off the branch cuts: formulas such as 1/√(z² - 1) for acosh
+    # pick the wrong sign of the root where Re z < 0.
+    z = Tensor(np.array([-2 + 0.1j, -0.5 - 0.3j, 0.3 + 2j, -3 - 1j, 1.5 - 0.7j]),
+               requires_grad=True)
+    ag.gradcheck(fn, [z])
+
+
 # -- mixed real and complex inputs ---------------------------------------------------------------
 @needs_torch
 @pytest.mark.parametrize("name, fn, tfn", BINARY[:5], ids=[b[0] for b in BINARY[:5]])
