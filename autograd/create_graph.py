@@ -20,6 +20,8 @@ from .tensor import Tensor, _make
 class OnceDifferentiable(Op):
     """Marks a gradient computed by a custom Function's backward (on ndarrays)."""
 
+    complex_rule = "own"
+
     def forward(ctx: Any, link: np.ndarray, grad: np.ndarray, source: str) -> np.ndarray:
         # `link` (an input of the custom op) only ties the result into the graph.
         ctx.saved = (source,)
@@ -36,6 +38,8 @@ class ZeroSlope(Op):
     """y = g, a gradient that came out constant although its formula read a saved tensor x
     that requires grad (relu, abs, clip, maximum, ...); dy/dx = 0: a piecewise-linear op's
     second derivative is zero, not missing (as in PyTorch)."""
+
+    complex_rule = "linear"
 
     def forward(ctx: Any, x: np.ndarray, g: np.ndarray) -> np.ndarray:
         ctx.saved = (x.shape, x.dtype)

@@ -10,7 +10,7 @@ from .tensor_surface import TensorSurface
 
 __all__ = ["FLOAT_KINDS", "as_array"]
 
-FLOAT_KINDS = "f"  # the dtype kinds that can require gradients
+FLOAT_KINDS = "fc"  # the dtype kinds that can require gradients (float, complex)
 
 
 def as_array(data: Any, dtype: Any = None, owner: str = "Tensor") -> np.ndarray:

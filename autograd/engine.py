@@ -18,6 +18,7 @@ from typing import Any, Callable, Iterator, NamedTuple, Sequence
 
 import numpy as np
 
+from .complex_grad import real_part
 from .create_graph import tensor_backward
 from .function import _freed_message, checked_backward
 from .grad_mode import STATE
@@ -71,6 +72,12 @@ def root_grad(t: Tensor, gradient: Any, create_graph: bool) -> Any:
                 f"of shape {t.shape} needs `gradient` (an array of that shape), or reduce it to "
                 "a scalar with .sum() or .mean() first"
             )
+        if t.data.dtype.kind == "c":
+            raise RuntimeError(
+                "grad can be implicitly created only for real scalar outputs: backward() on a "
+                f"complex tensor ({t.dtype}) needs `gradient`, or a real loss such as "
+                "abs(z).sum() or z.real"
+            )
         g = np.ones_like(t.data)
     elif isinstance(gradient, Tensor) and create_graph:
         g = gradient
@@ -106,8 +113,8 @@ def backward(
 
 # -- the arithmetic of each path ----------------------------------------------------------------
 def _accumulate_array(t: Tensor, g: np.ndarray) -> None:
-    if g.dtype != t.data.dtype:
-        g = g.astype(t.data.dtype)
+    if g.dtype != t.data.dtype:  # a real leaf keeps the real part of a complex gradient
+        g = (g.real if t.data.dtype.kind != "c" else g).astype(t.data.dtype)
     if t.grad is None:
         t.grad = _make(g, None)
     else:
@@ -118,7 +125,7 @@ def _accumulate_tensor(t: Tensor, g: Any) -> None:
     if not isinstance(g, Tensor):
         g = _make(g, None)
     if g.dtype != t.data.dtype:
-        g = g.astype(t.data.dtype)
+        g = (real_part(g) if t.data.dtype.kind != "c" else g).astype(t.data.dtype)
     elif t.grad is None:
         # The leaf must own its gradient, as on the array path: g may be another leaf's
         # gradient too (a + b), the seed the caller passed, or an array a node of the new

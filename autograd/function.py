@@ -99,22 +99,14 @@ def _raise_if_unbroadcastable(cls: Any, args: tuple) -> None:
         ) from None
 
 
-def _complex_error(cls: Any, args: tuple, out: Any) -> TypeError:
-    """A recorded op with a complex result: its gradient would lose the imaginary part."""
-    found = [f"{np.shape(a.data if isinstance(a, Tensor) else a)} "
-             f"{np.result_type(a.data if isinstance(a, Tensor) else a)}"
-             for a in args if isinstance(a, (Tensor, np.ndarray, complex, np.generic))]
-    return TypeError(
-        f"{cls.__name__.lower()}: the result is complex ({np.asarray(out).dtype}) for inputs "
-        f"{', '.join(found)}, and a gradient is recorded; complex numbers are not supported "
-        "by autograd (their gradient would silently drop the imaginary part)")
-
-
 def _outputs(ctx: Any, out: Any, record: bool, args: tuple, kwargs: dict) -> Any:
     """The rare outputs, off apply's common path: while an anomaly or tracing block is open
-    (in any thread), complex results (refused), NumPy scalars (0-d results), several outputs."""
+    (in any thread), complex results (the node gets its complex backward, see
+    complex_grad.py), NumPy scalars (0-d results), several outputs."""
     if record and any(np.iscomplexobj(o) for o in (out if type(out) is tuple else (out,))):
-        raise _complex_error(type(ctx), args, out if type(out) is not tuple else out[0])
+        from .complex_grad import complex_node
+
+        complex_node(ctx, args, out)
     if STATE.anomaly:
         _check_finite(ctx.name, "forward", out, args)
     node = ctx if record else None
@@ -213,6 +205,9 @@ class Function(metaclass=_OpType):
     # True for ops whose operands broadcast: a ValueError from forward is then reported as
     # the shapes that cannot be broadcast together.
     broadcasts = False
+    # How the op's gradient meets complex numbers (see complex_grad.py): "linear",
+    # "holomorphic", "own", or None to refuse complex results. Custom ops count as "own".
+    complex_rule = None
 
     def forward(ctx: Any, *args: Any, **kwargs: Any) -> Any:
         """Compute the op on ndarrays; return an ndarray or a tuple of them."""

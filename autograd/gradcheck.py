@@ -1,4 +1,9 @@
-"""Numerical gradient checking by central differences in float64."""
+"""Numerical gradient checking by central differences in float64 (complex128).
+
+Complex inputs and outputs are checked as PyTorch's gradcheck does: the real and imaginary
+parts of each input element are perturbed in turn, and the analytic gradient of the real
+loss Σ Re(w̄·f) must equal ∂/∂(Re x) + i ∂/∂(Im x) (PyTorch's convention, complex_grad.py).
+"""
 from __future__ import annotations
 
 from typing import Any, Callable, Sequence
@@ -7,6 +12,7 @@ import numpy as np
 
 from .gradients import grad
 from .grad_mode import no_grad
+from .ops.complex_parts import real
 from .tensor import Tensor
 
 
@@ -18,27 +24,34 @@ def _outputs(out: Any) -> tuple:
     return tuple(out) if isinstance(out, (tuple, list)) else (out,)
 
 
+def _loss_value(outs: Sequence[Any], weights: Sequence[Any]) -> float:
+    """Σ Re(w̄ₖ·fₖ): Σ wₖ·fₖ for real outputs."""
+    return float(sum(np.sum(np.real(np.conj(w) * np.asarray(getattr(o, "data", o))))
+                     for o, w in zip(outs, weights)))
+
+
 def numerical_grad(fn: Callable[..., Any], inputs: Sequence[Tensor], weights: Sequence[Any],
                    index: int, eps: float) -> np.ndarray:
-    """d/dxᵢ Σ wₖ·fₖ(x) by central differences, element by element:
-    (f(x + ε) - f(x - ε)) / 2ε."""
+    """d/dxᵢ Σ Re(w̄ₖ·fₖ(x)) by central differences, element by element:
+    (f(x + ε) - f(x - ε)) / 2ε; for complex x, ∂/∂(Re x) + i ∂/∂(Im x)."""
     x = inputs[index].data
-    out = np.zeros(x.size, dtype=np.float64)
+    steps = (eps, 1j * eps) if x.dtype.kind == "c" else (eps,)
+    out = np.zeros(x.size, dtype=x.dtype if x.dtype.kind == "c" else np.float64)
 
     def value() -> float:
         with no_grad():
-            outs = _outputs(fn(*inputs))
-        return float(sum(np.sum(o.data * w) for o, w in zip(outs, weights)))
+            return _loss_value(_outputs(fn(*inputs)), weights)
 
     # Element by element through x itself: a flat view would be a copy for any layout but C.
     for i, at in enumerate(np.ndindex(x.shape)):
         old = x[at]
-        x[at] = old + eps
-        hi = value()
-        x[at] = old - eps
-        lo = value()
-        x[at] = old
-        out[i] = (hi - lo) / (2 * eps)
+        for step in steps:
+            x[at] = old + step
+            hi = value()
+            x[at] = old - step
+            lo = value()
+            x[at] = old
+            out[i] += (hi - lo) / (2 * eps) * (step / eps)
     return out.reshape(x.shape)
 
 
@@ -55,8 +68,9 @@ def gradcheck(
     originals = [inputs] if single else list(inputs)
     ins = []
     for t in originals:
-        if isinstance(t, Tensor) and t.dtype.kind == "f":
-            ins.append(Tensor(np.array(t.data, dtype=np.float64), requires_grad=t.requires_grad))
+        if isinstance(t, Tensor) and t.dtype.kind in "fc":
+            wide = np.float64 if t.dtype.kind == "f" else np.complex128
+            ins.append(Tensor(np.array(t.data, dtype=wide), requires_grad=t.requires_grad))
         else:
             ins.append(t)
     diff = [i for i, t in enumerate(ins) if isinstance(t, Tensor) and t.requires_grad]
@@ -64,11 +78,12 @@ def gradcheck(
         raise ValueError("gradcheck: no input requires grad")
     outs = _outputs(fn(*ins))
     rng = np.random.default_rng(seed)
-    weights = [rng.standard_normal(np.shape(o.data)) for o in outs]
+    weights = [_weight(rng, o) for o in outs]
     total = None
     for o, w in zip(outs, weights):
         if isinstance(o, Tensor) and o.requires_grad:
-            term = (o * w).sum()
+            term = (o * np.conj(w)).sum() if o.dtype.kind != "c" else \
+                real(o * np.conj(w)).sum()
             total = term if total is None else total + term
     if total is None:
         analytic = [np.zeros_like(ins[i].data) for i in diff]
@@ -87,6 +102,11 @@ def gradcheck(
             )
         if bad.any():
             idx = tuple(int(j) for j in np.argwhere(bad)[0])
+            if any(np.iscomplexobj(x) for x in [a, n] + [o.data for o in outs]):
+                raise GradcheckError(
+                    f"gradcheck: input {i} (shape {ins[i].shape}), element {idx}: the "
+                    f"gradient of Σ Re(w̄·f) is {a[idx]!r} analytic vs {n[idx]!r} numerical "
+                    f"(∂/∂Re + i ∂/∂Im; atol={atol}, rtol={rtol})")
             k, at, ja, jn = jacobian_entry(fn, ins, i, idx, eps)
             raise GradcheckError(
                 f"gradcheck: input {i} (shape {ins[i].shape}), element {idx}: Jacobian entry "
@@ -94,6 +114,14 @@ def gradcheck(
                 f"numerical {jn!r} (atol={atol}, rtol={rtol})"
             )
     return True
+
+
+def _weight(rng: np.random.Generator, o: Any) -> np.ndarray:
+    """A random weight for output o: complex for a complex output."""
+    w = rng.standard_normal(np.shape(o.data))
+    if np.iscomplexobj(o.data):
+        w = w + 1j * rng.standard_normal(np.shape(o.data))
+    return w
 
 
 def jacobian_entry(fn: Callable[..., Any], ins: Sequence[Any], i: int, idx: tuple,

@@ -22,11 +22,14 @@ from .function import Op
 from .grad_mode import STATE
 from .ops._util import is_basic_index
 from .ops.shape import GetItem
+from .complex_grad import real_part
 from .tensor import Tensor, _make
 
 
 class SetItem(Op):
     """y = x with y[key] = v; dx = g with zeros at key, dv = g[key]"""
+
+    complex_rule = "linear"
 
     def forward(ctx: Any, x: Any, v: Any, key: Any, write: bool) -> Any:
         # Writes into x's own buffer: only `set_item` calls it, on an alias of the tensor.
@@ -45,8 +48,8 @@ class SetItem(Op):
             gx = g * keep
         if pv is not None:
             gv = g[key]
-            if gv.dtype != vdtype:
-                gv = gv.astype(vdtype)
+            if gv.dtype != vdtype:  # a real value written into a complex tensor: Re g
+                gv = (real_part(gv) if vdtype.kind != "c" else gv).astype(vdtype)
         return gx, gv, None, None
 
 

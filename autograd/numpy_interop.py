@@ -21,6 +21,7 @@ from typing import Any, Callable
 import numpy as np
 
 from . import ops
+from .complex_grad import ComplexGradError, refuse_ordering
 from .tensor import Tensor, _make
 
 
@@ -82,14 +83,17 @@ CONSTANT_FUNCTIONS: frozenset = frozenset({
     np.trunc, np.isnan, np.isfinite, np.isinf, np.array_repr, np.array_str, np.array2string,
 })
 
+# Constants that order values: refused on complex Tensors that require grad (no order).
+ORDERING: frozenset = frozenset({
+    np.less, np.less_equal, np.greater, np.greater_equal, np.floor, np.ceil, np.trunc,
+    np.rint, np.floor_divide, np.sign, np.argmax, np.argmin, np.argsort, np.searchsorted,
+    np.round, np.around,
+})
+
 # What to use instead, for NumPy functions users reach for that have no op here (yet).
 INSTEAD: dict[str, str] = {
     "atleast_2d": "t.reshape(1, -1) or expand_dims",
 }
-
-
-COMPLEX_LEAF = ("{}: complex tensors cannot require gradients (dtype {}): complex numbers are "
-                "not supported by autograd")
 
 
 def array_of_grad_tensor(t: Tensor) -> RuntimeError:
@@ -166,6 +170,8 @@ def array_ufunc(ufunc: Any, method: str, *inputs: Any, **kwargs: Any) -> Any:
     if out is not None:
         return _ufunc_out(ufunc, method, inputs, kwargs)
     if method == "__call__" and ufunc in CONSTANT_UFUNCS:
+        if ufunc in ORDERING:
+            refuse_ordering(f"np.{ufunc.__name__}", *inputs)
         return _wrap(ufunc(*plain(inputs), **kwargs))
     if _needs_grad(inputs, kwargs):
         name = ufunc.__name__ if method == "__call__" else f"{ufunc.__name__}.{method}"
@@ -206,6 +212,8 @@ def array_function(func: Any, types: Any, args: Any, kwargs: Any) -> Any:
     if op is not None:
         try:
             return op(*args, **kwargs)
+        except ComplexGradError:
+            raise
         except TypeError:
             # Arguments the op does not take (out=, dtype=, where=, ...): refused below
             # when a gradient is needed, else computed on the arrays.
@@ -214,6 +222,8 @@ def array_function(func: Any, types: Any, args: Any, kwargs: Any) -> Any:
                     f"np.{_numpy_name(func)} on a Tensor that requires grad takes only the "
                     f"arguments of autograd.{op.__name__}; got keywords {sorted(kwargs)}"
                 ) from None
+    if func in ORDERING:
+        refuse_ordering(f"np.{_numpy_name(func)}", *_tensors(args))
     if func in CONSTANT_FUNCTIONS or not _needs_grad(args, kwargs):
         return _wrap(func(*plain(args), **plain_kwargs(kwargs)))
     raise _refuse(_numpy_name(func), args)

@@ -30,10 +30,9 @@ class Tensor(TensorSurface):
             raise TypeError(f"{type(self).__name__}: requires_grad must be a bool, got "
                             f"{type(requires_grad).__name__} {requires_grad!r}")
         if requires_grad and arr.dtype.kind not in _FLOAT_KINDS:
-            if arr.dtype.kind == "c":
-                raise TypeError(_interop.COMPLEX_LEAF.format(type(self).__name__, arr.dtype))
             raise TypeError(
-                f"{type(self).__name__}: only floating-point tensors can require gradients; "
+                f"{type(self).__name__}: only floating-point and complex tensors can require "
+                "gradients; "
                 f"got dtype {arr.dtype} "
                 "(convert with .astype(np.float32) first)"
             )
@@ -109,7 +108,8 @@ class Tensor(TensorSurface):
                             f"{type(requires_grad).__name__} {requires_grad!r}")
         if requires_grad and self.data.dtype.kind not in _FLOAT_KINDS:
             raise TypeError(
-                f"only floating-point tensors can require gradients; got dtype {self.dtype}"
+                f"only floating-point and complex tensors can require gradients; got dtype "
+                f"{self.dtype}"
             )
         self.requires_grad = bool(requires_grad)
         return self

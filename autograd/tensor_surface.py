@@ -160,6 +160,23 @@ class TensorSurface(_TensorHints):
     def pow(self, exponent: Any) -> Any:
         return self ** exponent
 
+    # -- complex numbers -----------------------------------------------------------------------
+    @property
+    def real(self) -> Any:
+        """Re z (the tensor itself when real), differentiable."""
+        return _ops.real(self)
+
+    @property
+    def imag(self) -> Any:
+        """Im z, differentiable (zeros for a real tensor)."""
+        return _ops.imag(self)
+
+    def conj(self) -> Any:
+        return _ops.conj(self)
+
+    def angle(self) -> Any:
+        return _ops.angle(self)
+
     # -- reductions and scans ------------------------------------------------------------------
     def prod(self, axis: Any = None, keepdims: bool = False, **dim: Any) -> Any:
         return _ops.prod(self, *_axes("prod", dim, axis, keepdims))

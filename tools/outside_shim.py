@@ -16,6 +16,11 @@
   equals the plain NumPy value. Forward mode (`modes=["fwd"]`) is checked in reverse mode.
   A disagreement raises `WrongGradient` or `WrongValue`: the harness counts those as silently
   wrong results of our library.
+
+Complex numbers: the suite's convention is the conjugate of ours (PyTorch's): its
+vjp(g) is conj(our vjp(conj g)), so its grad of a real function of z is conj(z.grad). The
+shim converts at the boundary (`_vjp_of`), and check_grads uses the suite's inner product
+Re Σ x̄·y and covectors (conjugates) for complex values, as the suite's own helper does.
 """
 from __future__ import annotations
 
@@ -100,22 +105,33 @@ def _trace(fun: Callable, x: Any) -> tuple:
     return wrapped, leaves, out
 
 
+def _conj(x: Any) -> Any:
+    """x̄ of a Tensor (recorded, so that the result differentiates again) or of a value."""
+    if isinstance(x, Tensor):
+        return ag.conj(x)
+    return onp.conj(x) if onp.iscomplexobj(x) else x
+
+
 def _vjp_of(leaves: list, wrapped: Any, out: Any) -> Callable:
+    """The suite's vjp of our engine's. The suite's convention for complex numbers is the
+    conjugate of PyTorch's (ours): its vjp(g) is conj(our vjp(conj g)), which is the same
+    for real values."""
     def vjp(g: Any) -> Any:
         outs, gs = _leaves(out), _leaves(g) if _is_container(out) else [g]
         pairs = [(o, gi) for o, gi in zip(outs, gs)
                  if isinstance(o, Tensor) and o.requires_grad]
         grads = [None] * len(leaves)
         if pairs:
-            seeds = [gi if isinstance(gi, Tensor) else
-                     Tensor(onp.broadcast_to(onp.asarray(gi, dtype=o.dtype), o.shape).copy())
+            seeds = [_conj(gi) if isinstance(gi, Tensor) else
+                     Tensor(onp.broadcast_to(onp.conj(onp.asarray(gi, dtype=o.dtype)),
+                                             o.shape).copy())
                      for o, gi in pairs]
             with ag.enable_grad():
                 grads = ag.grad([o for o, _ in pairs], leaves, seeds, create_graph=True,
                                 allow_unused=True)
         else:
             warnings.warn("output seems independent of input")
-        it = iter([_plain(ag.zeros_like(l) if gr is None else gr)
+        it = iter([_plain(ag.zeros_like(l) if gr is None else _conj(gr))
                    for gr, l in zip(grads, leaves)])
         return _map(lambda _: next(it), wrapped)
 
@@ -193,8 +209,8 @@ def elementwise_grad(fun: Callable, x: Any) -> Any:
 
 @unary_to_nary
 def holomorphic_grad(fun: Callable, x: Any) -> Any:
-    """Complex derivative: complex inputs go to our engine, which refuses them."""
-    return grad(fun)(x)
+    """f'(z) of a holomorphic f: the suite's grad of Re f (in its convention, f'(z))."""
+    return grad(lambda z: onp.real(fun(z)))(x)
 
 
 @unary_to_nary
@@ -333,7 +349,19 @@ def _axpy(a: float, x: Any, y: Any) -> Any:
 
 
 def _inner(x: Any, y: Any) -> Any:
-    return sum(onp.sum(_array(a) * _array(b)) for a, b in zip(_leaves(x), _leaves(y)))
+    """Σ x·y over the leaves; Re Σ x̄·y where x is complex (the suite's inner product)."""
+    return sum(_inner_leaf(_array(a), _array(b)) for a, b in zip(_leaves(x), _leaves(y)))
+
+
+def _inner_leaf(a: onp.ndarray, b: onp.ndarray) -> Any:
+    if onp.iscomplexobj(a):
+        return onp.real(onp.sum(onp.conj(a) * b))
+    return onp.sum(a * b)
+
+
+def _covector(x: Any) -> Any:
+    """The suite's covector: the conjugate of complex leaves, real ones as they are."""
+    return _map(lambda leaf: _plain(_conj(leaf)) if onp.iscomplexobj(_array(leaf)) else leaf, x)
 
 
 def _shapes(x: Any) -> list:
@@ -351,7 +379,7 @@ def check_vjp(f: Callable, x: Any) -> None:
     vjp, y = make_vjp(f, x)
     _check_value(f, x, y)
     x_v, y_v = _randn_like(x), _randn_like(y)
-    vjp_y = vjp(y_v)
+    vjp_y = _covector(vjp(_covector(y_v)))
     if _shapes(vjp_y) != _shapes(x):
         raise WrongGradient(f"gradient shapes {_shapes(vjp_y)} for inputs {_shapes(x)}")
     exact = _inner(x_v, vjp_y)

@@ -16,8 +16,8 @@ project is copied into this repository: the harness
 
    - `pass`;
    - `named`: an error raised deliberately by our library (TypeError, ValueError,
-     NotImplementedError, RuntimeError raised in `autograd/`), e.g. for complex numbers
-     or a NumPy function with no differentiable op;
+     NotImplementedError, RuntimeError raised in `autograd/`), e.g. for an op with no
+     complex gradient or a NumPy function with no differentiable op;
    - `WRONG`: silently wrong: our gradient (or value) disagrees with central differences
      (`WrongGradient` / `WrongValue` from the shim) or an assertion of the test fails;
    - `other`: anything else (a harness or test incompatibility, e.g. HIPS-only API).
@@ -32,8 +32,9 @@ complexity helpers), and test_complex, test_fft and test_scipy (complex numbers,
 SciPy, which this library does not provide). `--all` runs every test file (499 tests; files
 that import the outside project's internals count as one `other` each).
 
-Complex numbers are not supported: a complex input that would need a gradient, or a complex
-result of a recorded op, raises TypeError. Python lists of Tensors given to NumPy functions
+Complex numbers follow PyTorch's convention in our library and the suite's (the conjugate)
+in its tests: the shim conjugates at the boundary (see outside_shim.py). Ops with no complex
+gradient (max, min, sort, ...) raise TypeError. Python lists of Tensors given to NumPy functions
 that do not dispatch (`np.array([x, y])`, `np.r_`, `np.mean([x, y])`) raise RuntimeError from
 `Tensor.__array__`: NumPy would copy the values and drop the gradient.
 

@@ -5,6 +5,7 @@ from typing import Any
 
 import numpy as np
 
+from ..complex_grad import refuse_ordering
 from ..function import Op
 from ..tensor import Tensor, _make
 
@@ -38,6 +39,8 @@ def _keep_float(ctx: Any, out: Any, a: Any, b: Any, ufunc: Any, saves: bool) -> 
 class Add(Op):
     """a + b; da = g, db = g"""
 
+    complex_rule = "linear"
+
     broadcasts = True
 
 
@@ -52,6 +55,8 @@ class Add(Op):
 class Sub(Op):
     """a - b; da = g, db = -g"""
 
+    complex_rule = "linear"
+
     broadcasts = True
 
 
@@ -65,6 +70,8 @@ class Sub(Op):
 
 class Mul(Op):
     """a * b; da = g b, db = g a"""
+
+    complex_rule = "holomorphic"
 
     broadcasts = True
 
@@ -82,6 +89,8 @@ class Mul(Op):
 
 class Div(Op):
     """a / b; da = g / b, db = -g a / b²"""
+
+    complex_rule = "holomorphic"
 
     broadcasts = True
 
@@ -101,7 +110,9 @@ class Div(Op):
 
 
 class Pow(Op):
-    """a ** b; da = g b a^(b-1) (0 where b = 0), db = g a^b log a (0 where a = 0, b >= 0)"""
+    """a ** b; da = g b a^(b-1) (0 where b = 0), db = g a^b log a (0 where a = 0, Re b >= 0)"""
+
+    complex_rule = "holomorphic"
 
     broadcasts = True
 
@@ -125,13 +136,15 @@ class Pow(Op):
             # mask is a constant either way.
             # log of a where a = 0 is replaced by log 1: the masked branch would otherwise
             # give 0 · -inf = nan in a second derivative.
-            zero = np.logical_and(a == 0, b >= 0)
+            zero = np.logical_and(a == 0, np.real(b) >= 0)
             gb = np.where(zero, 0, g * (out * np.log(np.where(zero, 1, a))))
         return ga, gb
 
 
 class Neg(Op):
     """-a; da = -g"""
+
+    complex_rule = "linear"
 
     def forward(ctx: Any, a: Any) -> Any:
         return -a
@@ -179,6 +192,8 @@ class Minimum(_Pick):
 class Where(Op):
     """cond ? a : b; da = g where cond, db = g elsewhere"""
 
+    complex_rule = "linear"
+
     broadcasts = True
 
 
@@ -223,7 +238,11 @@ def _data(x: Any) -> Any:
 
 
 def _compare(ufunc: Any) -> Any:
+    ordering = ufunc not in (np.equal, np.not_equal)
+
     def compare(a: Any, b: Any) -> Tensor:
+        if ordering:
+            refuse_ordering(ufunc.__name__, a, b)
         return _make(ufunc(_data(a), _data(b)), None)
 
     compare.__name__ = ufunc.__name__

@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 
 from ..tensor import Tensor
+from .complex_parts import angle, conj, imag, real
 from .contract import einsum, outer, tensordot
 from .elementwise import (arccos, arcsin, arctan, arctan2, ceil, cosh, exp2, floor, fmod, hypot,
                           log2, log10, mod, reciprocal, remainder, round, rsqrt, sign, sinh,
@@ -29,7 +30,7 @@ __all__ = NAMES = [
     "any", "sort", "argsort", "topk", "flip", "roll", "tile", "repeat", "repeat_interleave",
     "pad", "take_along_axis", "gather", "scatter_add", "tril", "triu", "diag", "diagonal",
     "trace", "outer", "tensordot", "einsum", "ravel", "moveaxis", "cat", "linspace", "clone",
-    "softmax", "log_softmax", "clamp",
+    "softmax", "log_softmax", "clamp", "conj", "real", "imag", "angle",
 ]
 
 

@@ -75,6 +75,8 @@ def _plan(subscripts: str, shapes: tuple) -> tuple[str, Any]:
 class Einsum(Op):
     """y = einsum(spec, x₁, …, xₙ); dxₖ = einsum(out, x_{j≠k} → subscripts of xₖ) applied to g"""
 
+    complex_rule = "holomorphic"
+
     def forward(ctx: Any, spec: str, *arrays: Any) -> Any:
         cast = promote_arrays(*arrays)
         common = np.result_type(*cast)

@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from ..complex_grad import conj
 from ..function import Op
 from ..tensor import Tensor
 
@@ -34,10 +35,15 @@ def _square(op: str, a: Any) -> None:
         raise ValueError(f"np.linalg.{op}: needs square matrices (..., n, n), got shape {shape}")
 
 
-def _onto_triangle(gs: Any, lower: bool) -> Any:
-    """From a gradient with respect to a symmetric matrix to one with respect to the input
-    of which only the lower (upper) triangle is read: off-diagonal entries count twice."""
-    gs = (gs + _mT(gs)) / 2
+def _mH(x: Any) -> Any:
+    return conj(np.swapaxes(x, -1, -2))
+
+
+def _onto_triangle(gs: Any, lower: bool, adjoint: Any = _mT) -> Any:
+    """From a gradient with respect to a symmetric (Hermitian: adjoint=_mH) matrix to one
+    with respect to the input of which only the lower (upper) triangle is read: off-diagonal
+    entries count twice."""
+    gs = (gs + adjoint(gs)) / 2
     n = np.shape(gs)[-1]
     tri = np.tril(gs, -1) if lower else np.triu(gs, 1)
     return 2 * tri + gs * _eye(n)
@@ -45,6 +51,8 @@ def _onto_triangle(gs: Any, lower: bool) -> Any:
 
 class Inv(Op):
     """y = a⁻¹; da = -yᵀ g yᵀ"""
+
+    complex_rule = "holomorphic"
 
     def forward(ctx: Any, a: Any) -> Any:
         _square("inv", a)
@@ -60,6 +68,8 @@ class Inv(Op):
 
 class Solve(Op):
     """x = a⁻¹ b; db = a⁻ᵀ g, da = -db xᵀ (b a vector when 1-D, else (..., n, k))"""
+
+    complex_rule = "holomorphic"
 
     def forward(ctx: Any, a: Any, b: Any) -> Any:
         _square("solve", a)
@@ -81,6 +91,8 @@ class Solve(Op):
 
 class Det(Op):
     """d = det a; da = g d a⁻ᵀ (the cofactor matrix, also for singular a)"""
+
+    complex_rule = "holomorphic"
 
     def forward(ctx: Any, a: Any) -> Any:
         _square("det", a)
@@ -107,7 +119,7 @@ def _cofactor(a: Any) -> Any:
 
 
 class LogAbsDet(Op):
-    """l = log |det a|; da = g a⁻ᵀ"""
+    """l = log |det a|; da = g a⁻ᵀ (complex a: g a⁻ᴴ)"""
 
     def forward(ctx: Any, a: Any) -> Any:
         _square("slogdet", a)
@@ -116,7 +128,7 @@ class LogAbsDet(Op):
 
     def backward(ctx: Any, g: Any) -> tuple:
         (a,) = ctx.saved
-        return (g[..., None, None] * _mT(np.linalg.inv(a)),)
+        return (g[..., None, None] * conj(_mT(np.linalg.inv(a))),)
 
 
 class Cholesky(Op):
@@ -148,7 +160,10 @@ def _off_diagonal_inverse(w: Any) -> Any:
 
 class Eigh(Op):
     """(w, V) = eigh a; da = V (diag(ḡw) + F ∘ (Vᵀ ḡV)) Vᵀ, symmetrized, onto the triangle
-    read (F[i, j] = 1/(wⱼ - wᵢ))"""
+    read (F[i, j] = 1/(wⱼ - wᵢ)); complex a: ᴴ for ᵀ"""
+
+    complex_rule = "own"
+    check_phase = True  # refuse a loss of the vectors' free phases (see _check_phase_free)
 
     def forward(ctx: Any, a: Any, lower: bool) -> Any:
         _square("eigh", a)
@@ -159,17 +174,48 @@ class Eigh(Op):
     def backward(ctx: Any, gw: Any, gv: Any) -> tuple:
         a, w, v, lower = ctx.saved
         if isinstance(a, Tensor):  # create_graph: w, v as outputs of a node linked to a
-            w, v = Eigh.apply(a, lower)
+            w, v = _EighAgain.apply(a, lower)
         inner = gw[..., :, None] * _eye(np.shape(w)[-1])
         if np.any(getattr(gv, "data", gv)):  # eigenvectors used: needs distinct eigenvalues
             inner = inner + _off_diagonal_inverse(w) * (_mT(v) @ gv)
         return _onto_triangle(v @ inner @ _mT(v), lower), None
 
+    def complex_backward(ctx: Any, gw: Any, gv: Any) -> tuple:
+        """A Hermitian a: Vᴴ for Vᵀ, onto the triangle as a Hermitian matrix."""
+        a, w, v, lower = ctx.saved
+        if isinstance(a, Tensor):
+            w, v = _EighAgain.apply(a, lower)
+        inner = gw[..., :, None] * _eye(np.shape(w)[-1])
+        if np.any(gv.data if isinstance(gv, Tensor) else gv):
+            vh_gv = _mH(v) @ gv
+            if ctx.check_phase:
+                _check_phase_free("eigh", np.diagonal(_data(vh_gv), 0, -2, -1))
+            inner = inner + _off_diagonal_inverse(w) * vh_gv
+        return _onto_triangle(v @ inner @ _mH(v), lower, _mH), None
+
+
+def _data(x: Any) -> np.ndarray:
+    return x.data if isinstance(x, Tensor) else np.asarray(x)
+
+
+def _check_phase_free(op: str, d: np.ndarray) -> None:
+    """Complex eigen/singular vectors are defined up to a phase e^{iφ} each; a loss that
+    depends on it has no gradient (then Im diag(VᴴḡV) ≠ 0): refused, as PyTorch does."""
+    if np.any(np.abs(d.imag) > 1e-6 * (1 + np.abs(d))):
+        raise ValueError(
+            f"{op}: the loss depends on the phase of the complex vectors, which {op} leaves "
+            "free (each vector is defined up to e^{iφ}), so it has no gradient; use a loss "
+            "that ignores it (abs(v), v vᴴ, a rebuilt matrix, the values, ...)")
+
 
 class Svd(Op):
     """(U, s, Vh) = svd a (reduced); with F[i, j] = 1/(sⱼ² - sᵢ²), V = Vhᵀ:
     da = U [F∘(UᵀḡU - ḡUᵀU) S + diag(ḡs) + S F∘(VᵀḡV - ḡVᵀV)] Vᵀ
-         + (I - UUᵀ) ḡU S⁻¹ Vᵀ + U S⁻¹ ḡVᵀ (I - VVᵀ)"""
+         + (I - UUᵀ) ḡU S⁻¹ Vᵀ + U S⁻¹ ḡVᵀ (I - VVᵀ);
+    complex a: ᴴ for ᵀ, plus i Im(diag(UᴴḡU)) / S on the diagonal of the core"""
+
+    complex_rule = "own"
+    check_phase = True
 
     def forward(ctx: Any, a: Any) -> Any:
         u, s, vh = np.linalg.svd(a, full_matrices=False)
@@ -179,7 +225,7 @@ class Svd(Op):
     def backward(ctx: Any, gu: Any, gs: Any, gvh: Any) -> tuple:
         a, u, s, vh = ctx.saved
         if isinstance(a, Tensor):  # create_graph: u, s, vh as outputs of a node linked to a
-            u, s, vh = Svd.apply(a)
+            u, s, vh = _SvdAgain.apply(a)
         m, n = np.shape(a)[-2:]
         k = np.shape(s)[-1]
         if not (np.any(getattr(gu, "data", gu)) or np.any(getattr(gvh, "data", gvh))):
@@ -197,6 +243,41 @@ class Svd(Op):
         if n > k:
             out = out + (u * inv_s[..., None, :]) @ (_mT(gv) - _mT(vt_gv) @ vh)
         return (out,)
+
+    def complex_backward(ctx: Any, gu: Any, gs: Any, gvh: Any) -> tuple:
+        a, u, s, vh = ctx.saved
+        if isinstance(a, Tensor):
+            u, s, vh = _SvdAgain.apply(a)
+        m, n = np.shape(a)[-2:]
+        k = np.shape(s)[-1]
+        if not (np.any(getattr(gu, "data", gu)) or np.any(getattr(gvh, "data", gvh))):
+            return ((u * gs[..., None, :]) @ vh,)  # singular values only: U diag(ḡs) Vᴴ
+        v, gv = _mH(vh), _mH(gvh)
+        f = _off_diagonal_inverse(s * s)
+        uh_gu, vh_gv = _mH(u) @ gu, _mH(v) @ gv
+        j = f * (uh_gu - _mH(uh_gu))
+        kk = f * (vh_gv - _mH(vh_gv))
+        inv_s = 1 / s
+        # The phase of each singular pair (uᵢ, vᵢ) is free, so only losses that ignore it have
+        # a gradient; for those, Im diag(UᴴḡU) = -Im diag(VᴴḡV), which enters once here.
+        if ctx.check_phase:
+            _check_phase_free("svd", np.diagonal(_data(uh_gu) + _data(vh_gv), 0, -2, -1))
+        imag = np.imag(np.diagonal(uh_gu, 0, -2, -1)) * inv_s * 1j
+        core = j * s[..., None, :] + (gs + imag)[..., :, None] * _eye(k) + \
+            s[..., :, None] * kk
+        out = u @ core @ vh
+        if m > k:
+            out = out + (gu - u @ uh_gu) @ (inv_s[..., :, None] * vh)
+        if n > k:
+            out = out + (u * inv_s[..., None, :]) @ (_mH(gv) - _mH(vh_gv) @ vh)
+        return (out,)
+
+
+# The decompositions a backward recomputes under create_graph: a second copy of the vectors,
+# whose phases move with the first, so a loss that ignores the phases may depend on each
+# copy's alone; the gradient (of one consistent phase convention) is right, unchecked.
+_EighAgain = type(Eigh)("Eigh", (Eigh,), {"check_phase": False, "__doc__": Eigh.__doc__})
+_SvdAgain = type(Svd)("Svd", (Svd,), {"check_phase": False, "__doc__": Svd.__doc__})
 
 
 def inv(a: Any) -> Tensor:

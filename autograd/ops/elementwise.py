@@ -21,6 +21,8 @@ _LN2, _LN10 = math.log(2.0), math.log(10.0)
 class Tan(Op):
     """y = tan x; dx = g (1 + y²)"""
 
+    complex_rule = "holomorphic"
+
     def forward(ctx: Any, x: Any) -> Any:
         y = np.tan(x)
         ctx.saved = (y,)
@@ -34,6 +36,8 @@ class Tan(Op):
 class Arcsin(Op):
     """y = arcsin x; dx = g / √(1 - x²)"""
 
+    complex_rule = "holomorphic"
+
     def forward(ctx: Any, x: Any) -> Any:
         ctx.saved = (x,)
         return np.arcsin(x)
@@ -45,6 +49,8 @@ class Arcsin(Op):
 
 class Arccos(Op):
     """y = arccos x; dx = -g / √(1 - x²)"""
+
+    complex_rule = "holomorphic"
 
     def forward(ctx: Any, x: Any) -> Any:
         ctx.saved = (x,)
@@ -58,6 +64,8 @@ class Arccos(Op):
 class Arctan(Op):
     """y = arctan x; dx = g / (1 + x²)"""
 
+    complex_rule = "holomorphic"
+
     def forward(ctx: Any, x: Any) -> Any:
         ctx.saved = (x,)
         return np.arctan(x)
@@ -70,6 +78,8 @@ class Arctan(Op):
 class Sinh(Op):
     """y = sinh x; dx = g cosh x"""
 
+    complex_rule = "holomorphic"
+
     def forward(ctx: Any, x: Any) -> Any:
         ctx.saved = (x,)
         return np.sinh(x)
@@ -80,6 +90,8 @@ class Sinh(Op):
 
 class Cosh(Op):
     """y = cosh x; dx = g sinh x"""
+
+    complex_rule = "holomorphic"
 
     def forward(ctx: Any, x: Any) -> Any:
         ctx.saved = (x,)
@@ -92,6 +104,8 @@ class Cosh(Op):
 class Log2(Op):
     """y = log₂ x; dx = g / (x ln 2)"""
 
+    complex_rule = "holomorphic"
+
     def forward(ctx: Any, x: Any) -> Any:
         ctx.saved = (x,)
         return np.log2(x)
@@ -103,6 +117,8 @@ class Log2(Op):
 class Log10(Op):
     """y = log₁₀ x; dx = g / (x ln 10)"""
 
+    complex_rule = "holomorphic"
+
     def forward(ctx: Any, x: Any) -> Any:
         ctx.saved = (x,)
         return np.log10(x)
@@ -113,6 +129,8 @@ class Log10(Op):
 
 class Exp2(Op):
     """y = 2ˣ; dx = g y ln 2"""
+
+    complex_rule = "holomorphic"
 
     def forward(ctx: Any, x: Any) -> Any:
         y = np.exp2(x)
@@ -126,6 +144,8 @@ class Exp2(Op):
 class Square(Op):
     """y = x²; dx = 2 g x"""
 
+    complex_rule = "holomorphic"
+
     def forward(ctx: Any, x: Any) -> Any:
         ctx.saved = (x,)
         return x * x
@@ -136,6 +156,8 @@ class Square(Op):
 
 class Reciprocal(Op):
     """y = 1 / x; dx = -g y²"""
+
+    complex_rule = "holomorphic"
 
     def forward(ctx: Any, x: Any) -> Any:
         y = np.reciprocal(x) if x.dtype.kind == "f" else 1.0 / x
@@ -149,6 +171,8 @@ class Reciprocal(Op):
 
 class Rsqrt(Op):
     """y = 1 / √x; dx = -g y³ / 2"""
+
+    complex_rule = "holomorphic"
 
     def forward(ctx: Any, x: Any) -> Any:
         y = 1 / np.sqrt(x)

@@ -9,6 +9,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
+from ..complex_grad import refuse_ordering
 from ..function import Op
 from ..tensor import Tensor, _make
 from ._util import as_tensor, normalize_axis
@@ -29,6 +30,8 @@ def _one_axis(axis: Any, ndim: int, op: str) -> int:
 class Flip(Op):
     """y = x reversed along axes; dx = g reversed along the same axes"""
 
+    complex_rule = "linear"
+
     def forward(ctx: Any, x: Any, axes: Any) -> Any:
         ctx.saved = (axes,)
         return np.flip(x, axes)
@@ -44,6 +47,8 @@ def flip(x: Any, axis: Any = None) -> Tensor:
 
 class Roll(Op):
     """y = x shifted cyclically; dx = g shifted back"""
+
+    complex_rule = "linear"
 
     def forward(ctx: Any, x: Any, shift: Any, axis: Any) -> Any:
         ctx.saved = (shift, axis)
@@ -65,6 +70,8 @@ def roll(x: Any, shift: Any, axis: Any = None) -> Tensor:
 
 class Tile(Op):
     """y = x repeated `reps` times per axis; dx = g summed over the copies"""
+
+    complex_rule = "linear"
 
     def forward(ctx: Any, x: Any, reps: tuple) -> Any:
         y = np.tile(x, reps)
@@ -127,6 +134,8 @@ def tile_like_torch(x: Any, *sizes: Any) -> Tensor:
 
 class Pad(Op):
     """y = x surrounded by a constant; dx = the middle of g"""
+
+    complex_rule = "linear"
 
     def forward(ctx: Any, x: Any, width: tuple, value: Any) -> Any:
         ctx.saved = (tuple(slice(lo, lo + n) for (lo, _), n in zip(width, x.shape)),)
@@ -204,6 +213,8 @@ def gather(x: Any, dim: int, index: Any) -> Tensor:
 class ScatterAddAlong(Op):
     """y = base with src added at index along axis; dbase = g, dsrc = g gathered at index"""
 
+    complex_rule = "linear"
+
     def forward(ctx: Any, base: Any, src: Any, full: tuple) -> Any:
         base, src = promote_arrays(base, src)
         out = np.array(base, dtype=np.result_type(base, src))
@@ -236,6 +247,7 @@ def sort(x: Any, axis: int = -1, descending: bool = False, stable: bool = False)
     """(values, indices) sorted along `axis`, as PyTorch's sort; indices are int64 and carry
     no gradient, values pass gradients back to where they came from."""
     x = as_tensor(x)
+    refuse_ordering("sort", x)
     if x.ndim == 0:
         return x, _make(np.zeros((), dtype=np.int64), None)
     axis = _one_axis(axis, x.ndim, "sort")
@@ -251,6 +263,7 @@ def topk(x: Any, k: int, axis: int = -1, largest: bool = True, sorted: bool = Tr
     """The k largest (or smallest) values along `axis` and their int64 indices (PyTorch's
     topk); values are differentiable."""
     x = as_tensor(x)
+    refuse_ordering("topk", x)
     axis = _one_axis(axis, max(x.ndim, 1), "topk") if x.ndim else 0
     n = x.shape[axis] if x.ndim else 1
     if not 0 <= int(k) <= n:
@@ -264,5 +277,6 @@ def topk(x: Any, k: int, axis: int = -1, largest: bool = True, sorted: bool = Tr
 
 def argsort(x: Any, axis: int = -1) -> Tensor:
     """Indices that sort x along `axis` (NumPy's argsort; no gradient)."""
+    refuse_ordering("argsort", x)
     return _make(np.argsort(_data(x), axis=axis, kind="stable"), None)
 

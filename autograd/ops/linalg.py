@@ -17,6 +17,8 @@ __all__ = [
 class MatMul(Op):
     """y = a @ b; da = g @ bᵀ, db = aᵀ @ g (1-D operands promoted, batch axes summed)"""
 
+    complex_rule = "holomorphic"
+
     def forward(ctx: Any, a: Any, b: Any) -> Any:
         ctx.saved = (a, b)
         try:

@@ -14,6 +14,8 @@ from .shape import getitem, transpose
 class _Triangle(Op):
     """Keep one triangle of the last two axes; the gradient keeps the same triangle."""
 
+    complex_rule = "linear"
+
     _fn = staticmethod(np.tril)
 
     @classmethod
@@ -73,6 +75,8 @@ def diagonal(x: Any, offset: int = 0, axis1: int = 0, axis2: int = 1, *,
 class Diag(Op):
     """y = the matrix with v on diagonal k; dv = diagonal k of g"""
 
+    complex_rule = "linear"
+
     def forward(ctx: Any, v: Any, k: int) -> Any:
         ctx.saved = (k,)
         return np.diag(v, k)
@@ -115,10 +119,11 @@ def _vector_norm(x: Tensor, p: Any, axes: Any, keepdims: bool) -> Tensor:
 
 
 class VectorNorm2(Op):
-    """y = √Σ x²; dx = g x / y (0 where y = 0, as PyTorch)"""
+    """y = √Σ |x|²; dx = g x / y (0 where y = 0, as PyTorch; for complex x too)"""
 
     def forward(ctx: Any, x: Any, axes: Any, keepdims: bool) -> Any:
-        y = np.sqrt(np.sum(x * x, axis=axes, keepdims=keepdims))
+        sq = x * x if x.dtype.kind != "c" else (x * x.conj()).real  # |x|² for complex x
+        y = np.sqrt(np.sum(sq, axis=axes, keepdims=keepdims))
         ctx.saved = (x, y, kept_shape(x.shape, axes))  # y itself: create_graph links it
         return y
 

@@ -13,10 +13,12 @@ from typing import Any
 
 import numpy as np
 
+from ..complex_grad import refuse_ordering
 from ..function import Op
 from ..tensor import Tensor
 from ._util import as_tensor
 from . import arithmetic as ar
+from . import complex_parts as cp
 from . import shape as sh
 from . import unary as un
 from .catalog import moveaxis
@@ -28,6 +30,8 @@ from .indexing import take_along_axis
 class Arcsinh(Op):
     """y = asinh x; dx = g / √(x² + 1)"""
 
+    complex_rule = "holomorphic"
+
     def forward(ctx: Any, x: Any) -> Any:
         ctx.saved = (x,)
         return np.arcsinh(x)
@@ -38,7 +42,10 @@ class Arcsinh(Op):
 
 
 class Arccosh(Op):
-    """y = acosh x; dx = g / √(x² - 1)"""
+    """y = acosh x; dx = g / (√(x - 1) √(x + 1)) (= g / √(x² - 1) for real x > 1; right on
+    the principal branch for complex x too)"""
+
+    complex_rule = "holomorphic"
 
     def forward(ctx: Any, x: Any) -> Any:
         ctx.saved = (x,)
@@ -46,11 +53,13 @@ class Arccosh(Op):
 
     def backward(ctx: Any, g: Any) -> tuple:
         (x,) = ctx.saved
-        return (g / np.sqrt(x * x - 1),)
+        return (g / (np.sqrt(x - 1) * np.sqrt(x + 1)),)
 
 
 class Arctanh(Op):
     """y = atanh x; dx = g / (1 - x²)"""
+
+    complex_rule = "holomorphic"
 
     def forward(ctx: Any, x: Any) -> Any:
         ctx.saved = (x,)
@@ -86,12 +95,14 @@ def logaddexp2(a: Any, b: Any) -> Tensor:
 def fmax(a: Any, b: Any) -> Tensor:
     """max(a, b), a NaN losing to a number; at ties the gradient goes to a (as PyTorch)."""
     a, b = as_tensor(a), as_tensor(b)
+    refuse_ordering("fmax", a, b)
     return ar.where(np.logical_or(a.data >= b.data, np.isnan(b.data)), a, b)
 
 
 def fmin(a: Any, b: Any) -> Tensor:
     """min(a, b), a NaN losing to a number; at ties the gradient goes to a (as PyTorch)."""
     a, b = as_tensor(a), as_tensor(b)
+    refuse_ordering("fmin", a, b)
     return ar.where(np.logical_or(a.data <= b.data, np.isnan(b.data)), a, b)
 
 
@@ -142,12 +153,15 @@ def partition(a: Any, kth: Any, axis: int = -1, kind: str = "introselect",
     if order is not None:
         raise TypeError("np.partition on a Tensor: order= (structured arrays) is not supported")
     a = as_tensor(a)
+    refuse_ordering("partition", a)
     return take_along_axis(a, np.argpartition(a.data, kth, axis=axis), axis)
 
 
 class Sinc(Op):
     """y = sin(πx)/(πx), 1 at 0; dx = g (cos(πx) - y)/x, or g(-π²x/3 + π⁴x³/30) near 0 where
     the quotient cancels"""
+
+    complex_rule = "holomorphic"
 
     def forward(ctx: Any, x: Any) -> Any:
         y = np.sinc(x)
@@ -257,31 +271,12 @@ def _np_clip(a: Any, a_min: Any = None, a_max: Any = None, **kw: Any) -> Tensor:
     return un.clip(a, lo, hi)
 
 
-def _complex_parts(numpy_fn: Any, on_real: Any) -> Any:
-    """np.real, np.imag, np.angle, ...: on a real Tensor `on_real`; a complex Tensor never
-    requires grad (see function.py), so its part is a constant."""
-    def part(x: Any, *args: Any, **kwargs: Any) -> Any:
-        x = as_tensor(x)
-        if x.dtype.kind == "c":
-            return Tensor(numpy_fn(x.data, *args, **kwargs))
-        return on_real(x, *args, **kwargs)
-
-    part.__name__ = numpy_fn.__name__
-    return part
-
-
-def _angle(x: Tensor, deg: bool = False) -> Tensor:
-    """0 for x >= 0, π (180°) for x < 0; the gradient is 0."""
-    pi = np.where(x.data < 0, 180.0 if deg else np.pi, 0.0).astype(x.dtype)
-    return ar.add(ar.mul(x, 0.0), pi)
-
-
 DISPATCH_UFUNCS = {
     np.arcsinh: Arcsinh.apply, np.arccosh: Arccosh.apply, np.arctanh: Arctanh.apply,
     np.logaddexp: logaddexp, np.logaddexp2: logaddexp2, np.fmax: fmax, np.fmin: fmin,
     np.deg2rad: _scaled(np.pi / 180), np.radians: _scaled(np.pi / 180),
     np.rad2deg: _scaled(180 / np.pi), np.degrees: _scaled(180 / np.pi), np.fabs: un.abs,
-    np.conjugate: _complex_parts(np.conjugate, lambda x: x),
+    np.conjugate: cp.conj,
 }
 
 DISPATCH_FUNCTIONS = {
@@ -290,8 +285,5 @@ DISPATCH_FUNCTIONS = {
     np.partition: partition, np.sinc: Sinc.apply, np.nan_to_num: nan_to_num,
     np.einsum: _einsum, np.transpose: _np_transpose, np.clip: _np_clip,
     np.linspace: linspace, np.gradient: gradient, np.cross: cross,
-    np.real: _complex_parts(np.real, lambda x: x),
-    np.real_if_close: _complex_parts(np.real_if_close, lambda x, tol=100: x),
-    np.imag: _complex_parts(np.imag, lambda x: ar.mul(x, 0.0)), np.angle: _complex_parts(
-        np.angle, _angle),
+    np.real: cp.real, np.real_if_close: cp.real_if_close, np.imag: cp.imag, np.angle: cp.angle,
 }

@@ -6,6 +6,7 @@ from typing import Any
 
 import numpy as np
 
+from ..complex_grad import refuse_ordering
 from ..function import Op
 from ..tensor import Tensor, _make
 from ._util import kept_shape, normalize_axis, reduced_count, torch_axes
@@ -23,6 +24,8 @@ def _expand(g: Any, kshape: tuple, shape: tuple) -> Any:
 class Sum(Op):
     """y = Σ x over axes; dx = g broadcast back"""
 
+    complex_rule = "linear"
+
     def forward(ctx: Any, x: Any, axes: Any, keepdims: bool) -> Any:
         ctx.saved = (x.shape, kept_shape(x.shape, axes))
         return x.sum(axis=axes, keepdims=keepdims)
@@ -34,6 +37,8 @@ class Sum(Op):
 
 class Mean(Op):
     """y = Σ x / n over axes; dx = g / n broadcast back"""
+
+    complex_rule = "linear"
 
     def forward(ctx: Any, x: Any, axes: Any, keepdims: bool) -> Any:
         ctx.saved = (x.shape, kept_shape(x.shape, axes), reduced_count(x.shape, axes))
@@ -190,6 +195,7 @@ def argmax(x: Any, axis: int | None = None, keepdims: bool = False,
     """Index of the largest element (no gradient)."""
     if torch_names:
         axis, keepdims = torch_axes("argmax", torch_names, axis, keepdims)
+    refuse_ordering("argmax", x)
     data = x.data if isinstance(x, Tensor) else np.asarray(x)
     _refuse_empty("argmax", data.shape, normalize_axis(axis, data.ndim, "argmax"))
     return _make(np.argmax(data, axis=axis, keepdims=keepdims), None)
@@ -200,6 +206,7 @@ def argmin(x: Any, axis: int | None = None, keepdims: bool = False,
     """Index of the smallest element (no gradient)."""
     if torch_names:
         axis, keepdims = torch_axes("argmin", torch_names, axis, keepdims)
+    refuse_ordering("argmin", x)
     data = x.data if isinstance(x, Tensor) else np.asarray(x)
     _refuse_empty("argmin", data.shape, normalize_axis(axis, data.ndim, "argmin"))
     return _make(np.argmin(data, axis=axis, keepdims=keepdims), None)

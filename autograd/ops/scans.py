@@ -43,6 +43,8 @@ def exclusive_products(x: Any, axis: int) -> tuple[Any, Any]:
 class CumSum(Op):
     """yᵢ = Σ_{j ≤ i} xⱼ along axis; dxᵢ = Σ_{j ≥ i} gⱼ"""
 
+    complex_rule = "linear"
+
     def forward(ctx: Any, x: Any, axis: int) -> Any:
         ctx.saved = (axis,)
         return np.cumsum(x, axis=axis)
@@ -53,6 +55,8 @@ class CumSum(Op):
 
 class CumProd(Op):
     """yᵢ = Π_{j ≤ i} xⱼ; dxₖ = Σ_{i ≥ k} gᵢ Π_{j ≤ i, j ≠ k} xⱼ (exact with zeros)"""
+
+    complex_rule = "holomorphic"
 
     def forward(ctx: Any, x: Any, axis: int) -> Any:
         y = np.cumprod(x, axis=axis)
@@ -83,6 +87,8 @@ def _cumprod_grad_with_zeros(x: Any, g: Any, axis: int) -> Any:
 
 class ProdLast(Op):
     """y = Π x over the last axis; dxᵢ = g Π_{j ≠ i} xⱼ (exact with zeros)"""
+
+    complex_rule = "holomorphic"
 
     def forward(ctx: Any, x: Any) -> Any:
         ctx.saved = (x,)

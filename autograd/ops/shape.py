@@ -20,6 +20,8 @@ __all__ = [
 class Reshape(Op):
     """y = x viewed with a new shape; dx = g reshaped back"""
 
+    complex_rule = "linear"
+
     def forward(ctx: Any, x: Any, shape: tuple) -> Any:
         ctx.saved = (x.shape,)
         try:
@@ -37,6 +39,8 @@ class Reshape(Op):
 class Transpose(Op):
     """y = x with axes permuted; dx = g with the inverse permutation"""
 
+    complex_rule = "linear"
+
     def forward(ctx: Any, x: Any, axes: Any) -> Any:
         if axes is None:
             axes = tuple(range(x.ndim - 1, -1, -1))
@@ -51,6 +55,8 @@ class Transpose(Op):
 
 class BroadcastTo(Op):
     """y = x broadcast to `shape`; dx = g summed back (by the engine's unbroadcast)"""
+
+    complex_rule = "linear"
 
     def forward(ctx: Any, x: Any, shape: tuple) -> Any:
         try:
@@ -70,6 +76,8 @@ def _slicer(axis: int, sl: Any) -> tuple:
 
 class Concatenate(Op):
     """y = [x₁ x₂ …] along axis; dxᵢ = the matching slice of g"""
+
+    complex_rule = "linear"
 
     def forward(ctx: Any, *arrays: Any, axis: int = 0) -> Any:
         try:
@@ -92,6 +100,8 @@ class Concatenate(Op):
 class Stack(Op):
     """y = xᵢ stacked on a new axis; dxᵢ = g[…, i, …]"""
 
+    complex_rule = "linear"
+
     def forward(ctx: Any, *arrays: Any, axis: int = 0) -> Any:
         try:
             out = np.stack(arrays, axis=axis)
@@ -111,6 +121,8 @@ class Stack(Op):
 class Split(Op):
     """(y₁, y₂, …) = pieces of x along axis; dx = [g₁ g₂ …] (zeros for unused pieces)"""
 
+    complex_rule = "linear"
+
     def forward(ctx: Any, x: Any, sections: Any, axis: int) -> Any:
         ctx.saved = (axis,)
         return tuple(np.split(x, sections, axis=axis))
@@ -121,6 +133,8 @@ class Split(Op):
 
 class GetItem(Op):
     """y = x[index]; dx = g scattered into zeros (summed where an index repeats)"""
+
+    complex_rule = "linear"
 
     def forward(ctx: Any, x: Any, index: Any) -> Any:
         try:
@@ -139,6 +153,8 @@ class GetItem(Op):
 
 class ScatterAdd(Op):
     """y = zeros(shape) with g added at index; dg = y-gradient gathered at index"""
+
+    complex_rule = "linear"
 
     def forward(ctx: Any, g: Any, index: Any, shape: tuple) -> Any:
         ctx.saved = (index,)

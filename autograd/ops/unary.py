@@ -7,8 +7,8 @@ from typing import Any
 import numpy as np
 
 from ..function import Op
-from ..grad_mode import is_grad_enabled
 from ..tensor import Tensor
+from ..complex_grad import real_part
 from ._erf import erf as erf_array
 
 # The public ops of this family (autograd and Tensor export them from here).
@@ -20,6 +20,8 @@ __all__ = [
 
 class Exp(Op):
     """y = eˣ; dx = g y"""
+
+    complex_rule = "holomorphic"
 
     def forward(ctx: Any, x: Any) -> Any:
         y = np.exp(x)
@@ -33,6 +35,8 @@ class Exp(Op):
 class Log(Op):
     """y = ln x; dx = g / x"""
 
+    complex_rule = "holomorphic"
+
     def forward(ctx: Any, x: Any) -> Any:
         ctx.saved = (x,)
         return np.log(x)
@@ -44,6 +48,8 @@ class Log(Op):
 class Sqrt(Op):
     """y = √x; dx = g / (2y)"""
 
+    complex_rule = "holomorphic"
+
     def forward(ctx: Any, x: Any) -> Any:
         y = np.sqrt(x)
         ctx.saved = (y,)
@@ -54,18 +60,33 @@ class Sqrt(Op):
 
 
 class Abs(Op):
-    """y = |x|; dx = g sign(x) (0 at 0)"""
+    """y = |x|; dx = g sign(x) (0 at 0); complex x: dx = g x / |x| (0 at 0, as PyTorch)"""
 
     def forward(ctx: Any, x: Any) -> Any:
         ctx.saved = (x,)
+        if x.dtype.kind == "c":
+            ctx.__class__ = ComplexAbs
         return np.abs(x)
 
     def backward(ctx: Any, g: Any) -> tuple:
         return (g * np.sign(ctx.saved[0]),)
 
 
+class ComplexAbs(Abs):
+    """y = |z|; dz = g z / |z| (0 at z = 0); written with recorded ops, unlike sign(z) (a
+    constant under create_graph), so that it differentiates again"""
+
+    def backward(ctx: Any, g: Any) -> tuple:
+        z = ctx.saved[0]
+        r = abs(z) if isinstance(z, Tensor) else np.abs(z)
+        zero = (r.data if isinstance(r, Tensor) else r) == 0
+        return (np.where(zero, 0, g * z / np.where(zero, 1, r)),)
+
+
 class Sin(Op):
     """y = sin x; dx = g cos x"""
+
+    complex_rule = "holomorphic"
 
     def forward(ctx: Any, x: Any) -> Any:
         ctx.saved = (x,)
@@ -78,6 +99,8 @@ class Sin(Op):
 class Cos(Op):
     """y = cos x; dx = -g sin x"""
 
+    complex_rule = "holomorphic"
+
     def forward(ctx: Any, x: Any) -> Any:
         ctx.saved = (x,)
         return np.cos(x)
@@ -88,6 +111,8 @@ class Cos(Op):
 
 class Tanh(Op):
     """y = tanh x; dx = g (1 - y²)"""
+
+    complex_rule = "holomorphic"
 
     def forward(ctx: Any, x: Any) -> Any:
         y = np.tanh(x)
@@ -109,8 +134,10 @@ def _sigmoid(x: np.ndarray) -> np.ndarray:
 class Sigmoid(Op):
     """y = 1 / (1 + e⁻ˣ); dx = g y (1 - y)"""
 
+    complex_rule = "holomorphic"
+
     def forward(ctx: Any, x: Any) -> Any:
-        y = _sigmoid(x)
+        y = _sigmoid(x) if x.dtype.kind != "c" else 1 / (1 + np.exp(-x))
         ctx.saved = (y,)
         return y
 
@@ -139,6 +166,9 @@ class Erf(Op):
 
     def forward(ctx: Any, x: Any) -> Any:
         ctx.saved = (x,)
+        if np.iscomplexobj(x):
+            raise TypeError(f"erf: complex input (shape {np.shape(x)}, {x.dtype}) is not "
+                            "supported (PyTorch refuses it too); apply it to z.real or abs(z)")
         return erf_array(np.asarray(x))
 
     def backward(ctx: Any, g: Any) -> tuple:
@@ -148,6 +178,8 @@ class Erf(Op):
 
 class Log1p(Op):
     """y = ln(1 + x); dx = g / (1 + x)"""
+
+    complex_rule = "holomorphic"
 
     def forward(ctx: Any, x: Any) -> Any:
         ctx.saved = (x,)
@@ -159,6 +191,8 @@ class Log1p(Op):
 
 class Expm1(Op):
     """y = eˣ - 1; dx = g (y + 1)"""
+
+    complex_rule = "holomorphic"
 
     def forward(ctx: Any, x: Any) -> Any:
         y = np.expm1(x)
@@ -193,14 +227,23 @@ class Clip(Op):
 
 
 class Cast(Op):
-    """y = x as another dtype; dx = g cast back"""
+    """y = x as another dtype (complex to real keeps Re x); dx = g cast back (its real part
+    for a real x)"""
+
+    complex_rule = "own"
 
     def forward(ctx: Any, x: Any, dtype: Any) -> Any:
         ctx.saved = (x.dtype,)
+        if x.dtype.kind == "c" and np.dtype(dtype).kind != "c":
+            x = x.real  # NumPy would warn; PyTorch's cast and ours keep the real part
         return x.astype(dtype)
 
     def backward(ctx: Any, g: Any) -> tuple:
         return g.astype(ctx.saved[0]), None
+
+    def complex_backward(ctx: Any, g: Any) -> tuple:
+        dtype = ctx.saved[0]
+        return (real_part(g) if dtype.kind != "c" else g).astype(dtype), None
 
 
 exp = Exp.apply
@@ -228,10 +271,6 @@ def astype(x: Any, dtype: Any) -> Tensor:
     """Cast to `dtype`; the gradient is cast back to the input's dtype."""
     if isinstance(x, Tensor) and x.dtype == np.dtype(dtype):
         return x
-    if isinstance(x, Tensor) and x.requires_grad and np.dtype(dtype).kind != "f":
-        if np.dtype(dtype).kind == "c" and is_grad_enabled():
-            raise TypeError(f"astype: casting a Tensor that requires grad to {np.dtype(dtype)}: "
-                            "complex numbers are not supported by autograd (the gradient "
-                            "would be lost); detach() first for a constant")
+    if isinstance(x, Tensor) and x.requires_grad and np.dtype(dtype).kind not in "fc":
         return Tensor(x.data.astype(dtype))
     return Cast.apply(x, dtype)

@@ -39,11 +39,13 @@ def test_integer_and_bool_tensors_cannot_require_grad(data: Any) -> None:
         Tensor(data).requires_grad_()
 
 
-def test_complex_tensors_cannot_require_grad() -> None:
-    with pytest.raises(TypeError, match="complex tensors cannot require gradients.*complex128"):
-        Tensor(np.array([1 + 2j]), requires_grad=True)
-    with pytest.raises(TypeError, match="complex128"):
-        Tensor(np.array([1 + 2j])).requires_grad_()
+def test_complex_tensors_can_require_grad() -> None:
+    # PyTorch's convention: for L = Σ |z|², z.grad = 2z (tests/autograd/test_complex*.py)
+    z = Tensor(np.array([1 + 2j]), requires_grad=True)
+    assert z.requires_grad and z.dtype == np.complex128
+    assert Tensor(np.array([1 + 2j], np.complex64)).requires_grad_().requires_grad
+    (abs(z) ** 2).sum().backward()
+    np.testing.assert_allclose(z.grad.data, [2 + 4j])
 
 
 def test_array_is_wrapped_not_copied() -> None:

@@ -210,13 +210,13 @@ def test_numpy_functions_inside_a_loss_match_torch():
     lambda t: t * (1 + 2j), lambda t: np.multiply(t, 1j), lambda t: t + np.ones(4, complex),
     lambda t: np.abs(t * (1 + 1j)), lambda t: np.sum(t.astype(np.complex64)),
 ], ids=["operator", "ufunc", "complex array", "abs of complex", "astype"])
-def test_complex_results_refused_when_a_gradient_is_recorded(call):
-    # The gradient of a real input through a complex intermediate would drop the imaginary
-    # part (|x (1 + i)| gave a zero gradient): a named error instead.
+def test_real_input_through_complex_results_gets_a_real_gradient(call):
+    # A real input's gradient is the real part of the complex one (PyTorch's rule); the
+    # imaginary parts on the way are kept (|x (1 + i)| has gradient √2 sign x, not 0).
     t = _t((3, 4))
-    with pytest.raises(TypeError, match=r"complex.*not supported"):
-        call(t)
+    # (eps large enough for the complex64 cast)
+    ag.gradcheck(lambda x: ag.real(call(x) * (0.3 - 0.7j)), [t], eps=1e-3, atol=1e-4)
+    ag.real(call(t) * (0.3 - 0.7j)).sum().backward()
+    assert t.grad.dtype == t.dtype
     out = call(t.detach())  # no gradient: complex arithmetic is NumPy's
     assert np.iscomplexobj(out.data) or out.dtype.kind == "f"
-    with ag.no_grad():
-        call(t)
