@@ -60,7 +60,7 @@ class Sub(Op):
         return out if out.dtype is not _F64 else _keep_float(ctx, out, a, b, np.subtract, False)
 
     def backward(ctx: Any, g: Any) -> tuple:
-        return g, (-g if ctx.needs_input_grad[1] else None)
+        return g, (-g if ctx._p1 is not None else None)  # needs_input_grad[1], read directly
 
 
 class Mul(Op):
@@ -75,9 +75,8 @@ class Mul(Op):
         return out if out.dtype is not _F64 else _keep_float(ctx, out, a, b, np.multiply, True)
 
     def backward(ctx: Any, g: Any) -> tuple:
-        a, b = ctx.saved
-        pa, pb = ctx.needs_input_grad
-        return (g * b if pa else None), (g * a if pb else None)
+        a, b = ctx.saved  # (needs_input_grad is read directly: this is the hottest backward)
+        return (g * b if ctx._p0 is not None else None), (g * a if ctx._p1 is not None else None)
 
 
 class Div(Op):
