@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import itertools
 import threading
+from collections import deque
 from contextlib import contextmanager
 from typing import Any, Callable, Iterator, NamedTuple, Sequence
 
@@ -151,7 +152,7 @@ _TENSORS = _Path(True, Tensor, _as_tensor, _accumulate_tensor, checked_backward)
 def _collect(roots: Sequence[Any]) -> dict:
     """Count, for every node reachable from the roots, how many edges consume its output."""
     deps: dict = {}
-    stack = []
+    stack = deque()  # not a list: a list that empties and refills reallocates every time
     for fn in roots:
         if fn not in deps:
             deps[fn] = 0
@@ -163,7 +164,7 @@ def _collect(roots: Sequence[Any]) -> dict:
     return deps
 
 
-def _count_edges(fn: Any, deps: dict, stack: list) -> None:
+def _count_edges(fn: Any, deps: dict, stack: deque) -> None:
     """One more consumer for each node whose output `fn` takes; a node goes on the stack when
     first seen. Each op class runs its own copy of this code (see function._PER_CLASS)."""
     if fn._ep != CLOCK.n:  # something changed in place since fn was recorded
@@ -199,7 +200,7 @@ def _count_edges(fn: Any, deps: dict, stack: list) -> None:
 per_class("_count_edges", _count_edges)
 
 
-def _count(deps: dict, stack: list, f: Any) -> None:
+def _count(deps: dict, stack: deque, f: Any) -> None:
     """One more consumer of node `f`'s output; `f` goes on the stack when first seen."""
     if f in deps:
         deps[f] += 1
@@ -235,7 +236,7 @@ def run(
     pending: dict = {}
     for r, s in zip(roots, seeds):
         _add_pending(pending, r.grad_fn, r, s)
-    stack = [(f, pending.pop(f)) for f in list(pending) if deps[f] == 0]
+    stack = deque([(f, pending.pop(f)) for f in list(pending) if deps[f] == 0])
     path = _TENSORS if create_graph else _ARRAYS
     if create_graph:
         path = path._replace(backward=tensor_backward(deps, roots))
@@ -264,7 +265,7 @@ class _Walk:
 
     __slots__ = ("deps", "pending", "push", "retain_graph", "capture", "path", "direct")
 
-    def __init__(self, stack: list, deps: dict, pending: dict, retain_graph: bool,
+    def __init__(self, stack: deque, deps: dict, pending: dict, retain_graph: bool,
                  capture: Any, path: _Path) -> None:
         self.deps, self.pending, self.push, self.path = deps, pending, stack.append, path
         self.retain_graph, self.capture = retain_graph, capture
@@ -272,7 +273,7 @@ class _Walk:
         self.direct = not path.create_graph and not STATE.anomaly
 
 
-def _walk(stack: list, deps: dict, pending: dict, retain_graph: bool, capture: Any,
+def _walk(stack: deque, deps: dict, pending: dict, retain_graph: bool, capture: Any,
           path: _Path) -> None:
     # `stack` holds (node, gradient) pairs whose every consumer has contributed. A node with a
     # single consumer (most of them) never enters `pending`: its gradient goes straight on.
