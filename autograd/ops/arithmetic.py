@@ -70,6 +70,11 @@ class Mul(Op):
 
 
     def forward(ctx: Any, a: Any, b: Any) -> Any:
+        if type(b) is float and type(a) is np.ndarray and a.dtype.kind == "f":
+            # x * 0.5: the float as the 0-d array of x's dtype that NEP 50 casts it to anyway.
+            # The result is the same, and NumPy multiplies by an array about twice as fast as
+            # by a Python number: here and in backward's g * b.
+            b = np.asarray(b, a.dtype)
         ctx.saved = (a, b)
         out = a * b
         return out if out.dtype is not _F64 else _keep_float(ctx, out, a, b, np.multiply, True)

@@ -1,8 +1,8 @@
 """A Python number beside a Tensor (x * 2.5, 1 - x, x / 3) in add, sub, mul and div: values,
 dtypes and warnings are NumPy's on the arrays (NEP 50: the number takes the float Tensor's
 dtype), gradients and second derivatives are right in every dtype and layout, and all of it is
-PyTorch's. Gradients for only one operand (the Tensor) are asked for, which backward reads
-directly from the node."""
+PyTorch's. mul turns a Python float beside a float array into a 0-d array of its dtype (what
+NEP 50 casts it to): nothing of that may show."""
 from __future__ import annotations
 
 import operator
