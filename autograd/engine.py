@@ -160,7 +160,7 @@ def _collect(roots: Sequence[Any]) -> dict:
     pop = stack.pop
     while stack:
         fn = pop()
-        fn._count_edges(deps, stack)
+        fn._engine_count(deps, stack)
     return deps
 
 
@@ -197,7 +197,7 @@ def _count_edges(fn: Any, deps: dict, stack: deque) -> None:
                 _count(deps, stack, p.grad_fn)
 
 
-per_class("_count_edges", _count_edges)
+per_class("_engine_count", _count_edges)
 
 
 def _count(deps: dict, stack: deque, f: Any) -> None:
@@ -281,7 +281,7 @@ def _walk(stack: deque, deps: dict, pending: dict, retain_graph: bool, capture: 
     pop = stack.pop
     while stack:
         fn, g = pop()
-        fn._visit(g, walk)
+        fn._engine_visit(g, walk)
 
 
 def _visit(fn: Any, g: Any, walk: _Walk) -> None:
@@ -341,7 +341,7 @@ def _visit(fn: Any, g: Any, walk: _Walk) -> None:
             walk.pending[f] = gi if old is None else old + gi
 
 
-per_class("_visit", _visit)
+per_class("_engine_visit", _visit)
 
 
 def _to_leaf(p: Tensor, gi: Any, g: Any, fn: Any, capture: Any, path: _Path) -> None:

@@ -193,7 +193,10 @@ class _OpType(type):
             if isinstance(ns.get(key), types.FunctionType):
                 ns[key] = staticmethod(ns[key])
         for key, template in _PER_CLASS.items():
-            ns.setdefault(key, _own_copy(template))
+            if key in ns:
+                raise TypeError(f"{name}: {key} is the engine's name for a routine of every "
+                                "op; choose another name for this method")
+            ns[key] = _own_copy(template)
         cls = super().__new__(mcs, name, bases, ns, **kwargs)
         apply = _make_apply(cls)
         apply.__code__ = apply.__code__.replace()  # its own caches: see _PER_CLASS

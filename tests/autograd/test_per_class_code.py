@@ -25,10 +25,10 @@ def _all_op_classes() -> list[type]:
 
 
 def test_the_engine_registers_its_walk_routines() -> None:
-    assert {"_visit", "_count_edges"} <= set(_PER_CLASS)
+    assert {"_engine_visit", "_engine_count"} <= set(_PER_CLASS)
 
 
-@pytest.mark.parametrize("name", ["_visit", "_count_edges"])
+@pytest.mark.parametrize("name", ["_engine_visit", "_engine_count"])
 def test_every_op_class_owns_a_separate_copy(name: str) -> None:
     classes = _all_op_classes()
     assert len(classes) > 50
@@ -60,7 +60,8 @@ class _MyMul(Mul):
 
 def test_custom_and_derived_classes_made_after_import_get_copies_and_gradients() -> None:
     for cls in (_Cube, _MyMul):
-        assert cls.__dict__["_visit"].__code__ is not Function.__dict__["_visit"].__code__
+        assert (cls.__dict__["_engine_visit"].__code__
+                is not Function.__dict__["_engine_visit"].__code__)
     x = Tensor(np.array([0.5, -1.5, 2.0]), requires_grad=True)
     y = _MyMul.apply(_Cube.apply(x), x)  # x⁴
     (y * 2.0).sum().backward()
@@ -85,6 +86,13 @@ def test_per_class_reaches_existing_classes_and_new_ones() -> None:
         for cls in _all_op_classes():
             if "_probe_for_test" in cls.__dict__:
                 delattr(cls, "_probe_for_test")
+
+
+def test_a_class_body_cannot_take_an_engine_routine_name() -> None:
+    with pytest.raises(TypeError, match="_engine_visit is the engine's name"):
+        class _Clash(Function):
+            def _engine_visit(self, g: Any, walk: Any) -> None:
+                pass
 
 
 def test_a_graph_mixing_many_op_classes_matches_the_hand_derivative() -> None:
