@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import itertools
 import threading
+from collections import deque
 from contextlib import contextmanager
 from typing import Any, Callable, Iterator, NamedTuple, Sequence
 
@@ -20,7 +21,7 @@ import numpy as np
 
 from .complex_grad import real_part
 from .create_graph import tensor_backward
-from .function import _freed_message, checked_backward
+from .function import _freed_message, checked_backward, per_class
 from .grad_mode import STATE
 from .tensor import Tensor, _make
 from .versions import CLOCK, check_saved, follow_history
@@ -158,46 +159,55 @@ _TENSORS = _Path(True, Tensor, _as_tensor, _accumulate_tensor, checked_backward)
 def _collect(roots: Sequence[Any]) -> dict:
     """Count, for every node reachable from the roots, how many edges consume its output."""
     deps: dict = {}
-    stack = []
+    stack = deque()  # not a list: a list that empties and refills reallocates every time
     for fn in roots:
         if fn not in deps:
             deps[fn] = 0
             stack.append(fn)
-    clock = CLOCK
+    pop = stack.pop
     while stack:
-        fn = stack.pop()
-        if fn._ep != clock.n:  # something changed in place since fn was recorded
-            follow_history(fn)
-        n = fn._pn  # the edges, decoded inline as in Function.parents (a hot loop)
-        if n == 2 or n == 1:  # an edge is a node, or a Tensor (`_d0`/`_d1` None: see Function)
-            f = fn._p0
-            if f is not None and fn._d0 is None:
-                f = f.grad_fn
-            if f is not None:
-                if f in deps:
-                    deps[f] += 1
-                else:
-                    deps[f] = 1
-                    stack.append(f)
-            f = fn._p1 if n == 2 else None
-            if f is not None and fn._d1 is None:
-                f = f.grad_fn
-            if f is not None:
-                if f in deps:
-                    deps[f] += 1
-                else:
-                    deps[f] = 1
-                    stack.append(f)
-        elif n is None:
-            raise RuntimeError(_freed_message(fn))
-        else:
-            for p in n:
-                if p is not None and p.grad_fn is not None:
-                    _count(deps, stack, p.grad_fn)
+        fn = pop()
+        fn._engine_count(deps, stack)
     return deps
 
 
-def _count(deps: dict, stack: list, f: Any) -> None:
+def _count_edges(fn: Any, deps: dict, stack: deque) -> None:
+    """One more consumer for each node whose output `fn` takes; a node goes on the stack when
+    first seen. Each op class runs its own copy of this code (see function._PER_CLASS)."""
+    if fn._ep != CLOCK.n:  # something changed in place since fn was recorded
+        follow_history(fn)
+    n = fn._pn  # the edges, decoded inline as in Function.parents
+    if n == 2 or n == 1:  # an edge is a node, or a Tensor (`_d0`/`_d1` None: see Function)
+        f = fn._p0
+        if f is not None and fn._d0 is None:
+            f = f.grad_fn
+        if f is not None:
+            if f in deps:
+                deps[f] += 1
+            else:
+                deps[f] = 1
+                stack.append(f)
+        f = fn._p1 if n == 2 else None
+        if f is not None and fn._d1 is None:
+            f = f.grad_fn
+        if f is not None:
+            if f in deps:
+                deps[f] += 1
+            else:
+                deps[f] = 1
+                stack.append(f)
+    elif n is None:
+        raise RuntimeError(_freed_message(fn))
+    else:
+        for p in n:
+            if p is not None and p.grad_fn is not None:
+                _count(deps, stack, p.grad_fn)
+
+
+per_class("_engine_count", _count_edges)
+
+
+def _count(deps: dict, stack: deque, f: Any) -> None:
     """One more consumer of node `f`'s output; `f` goes on the stack when first seen."""
     if f in deps:
         deps[f] += 1
@@ -233,7 +243,7 @@ def run(
     pending: dict = {}
     for r, s in zip(roots, seeds):
         _add_pending(pending, r.grad_fn, r, s)
-    stack = [(f, pending.pop(f)) for f in list(pending) if deps[f] == 0]
+    stack = deque([(f, pending.pop(f)) for f in list(pending) if deps[f] == 0])
     path = _TENSORS if create_graph else _ARRAYS
     if create_graph:
         path = path._replace(backward=tensor_backward(deps, roots))
@@ -256,64 +266,89 @@ def _add_pending(pending: dict, f: Any, t: Tensor, g: Any) -> None:
 _NO_DATA = itertools.repeat(None)  # the edges of a node with a tuple of parents: all Tensors
 
 
-def _walk(stack: list, deps: dict, pending: dict, retain_graph: bool, capture: Any,
+class _Walk:
+    """What every step of one walk shares: the consumer counts, the gradients waiting in
+    `pending`, and how to run a node (see `_visit`)."""
+
+    __slots__ = ("deps", "pending", "push", "retain_graph", "capture", "path", "direct")
+
+    def __init__(self, stack: deque, deps: dict, pending: dict, retain_graph: bool,
+                 capture: Any, path: _Path) -> None:
+        self.deps, self.pending, self.push, self.path = deps, pending, stack.append, path
+        self.retain_graph, self.capture = retain_graph, capture
+        # The common case: a built-in node's backward called straight, its result unchecked.
+        self.direct = not path.create_graph and not STATE.anomaly
+
+
+def _walk(stack: deque, deps: dict, pending: dict, retain_graph: bool, capture: Any,
           path: _Path) -> None:
     # `stack` holds (node, gradient) pairs whose every consumer has contributed. A node with a
     # single consumer (most of them) never enters `pending`: its gradient goes straight on.
-    direct = not path.create_graph and not STATE.anomaly
-    grad_type, wrap, backward = path.grad_type, path.wrap, path.backward
-    clock = CLOCK
+    walk = _Walk(stack, deps, pending, retain_graph, capture, path)
+    pop = stack.pop
     while stack:
-        fn, g = stack.pop()
-        if fn._ep != clock.n:  # something changed in place since fn was recorded
-            check_saved(fn)
-        if fn._nout != 1:
-            g = _fill_missing(fn, g)
-        if fn._retained is not None or (capture is not None and fn in capture.nodes):
-            hand_out(fn, g, capture, path.create_graph)
-        if direct and fn._nout == 1 and fn._builtin:
-            grads = fn.backward(fn, g)  # the common case, with no call in between
+        fn, g = pop()
+        fn._engine_visit(g, walk)
+
+
+def _visit(fn: Any, g: Any, walk: _Walk) -> None:
+    """One step of the walk: run node `fn`'s backward on its output gradient `g` and hand each
+    input's gradient on. Each op class runs its own copy of this code (see function._PER_CLASS),
+    so that the reads of `fn`'s fields stay fast."""
+    if fn._ep != CLOCK.n:  # something changed in place since fn was recorded
+        check_saved(fn)
+    if fn._nout != 1:
+        g = _fill_missing(fn, g)
+    capture = walk.capture
+    if fn._retained is not None or (capture is not None and fn in capture.nodes):
+        hand_out(fn, g, capture, walk.path.create_graph)
+    if walk.direct and fn._nout == 1 and fn._builtin:
+        grads = fn.backward(fn, g)  # the common case, with no call in between
+    else:
+        grads = walk.path.backward(fn, g)
+    n = fn._pn  # the edges, decoded inline as in Function.parents (a hot loop)
+    if n == 2:
+        parents, datas = (fn._p0, fn._p1), (fn._d0, fn._d1)
+    elif n == 1:
+        parents, datas = (fn._p0,), (fn._d0,)
+    else:
+        parents, datas = n, _NO_DATA
+    if not walk.retain_graph:
+        fn._p0 = fn._p1 = fn._d0 = fn._d1 = fn._pn = fn.saved = None
+    deps, path = walk.deps, walk.path
+    for p, arr, gi in zip(parents, datas, grads):
+        if p is None or gi is None:
+            continue
+        if type(gi) is not path.grad_type:
+            gi = path.wrap(gi)
+        if arr is None:  # p is the input Tensor
+            if gi.shape != p.data.shape:
+                gi = _checked_unbroadcast(gi, p.data.shape, fn)
+            f = p.grad_fn
+        else:  # p is the node whose only output the input was, arr that output
+            if gi.shape != arr.shape:
+                gi = _checked_unbroadcast(gi, arr.shape, fn)
+            f = p
+        if f is None:
+            _to_leaf(p, gi, g, fn, capture, path)
+            continue
+        d = deps[f] - 1
+        if f._nout != 1:
+            _add_pending(walk.pending, f, p, gi)
+            deps[f] = d
+            if d == 0:
+                walk.push((f, walk.pending.pop(f)))
+        elif d == 0:
+            if f in walk.pending:
+                gi = walk.pending.pop(f) + gi
+            walk.push((f, gi))
         else:
-            grads = backward(fn, g)
-        n = fn._pn  # the edges, decoded inline as in Function.parents (a hot loop)
-        if n == 2:
-            parents, datas = (fn._p0, fn._p1), (fn._d0, fn._d1)
-        elif n == 1:
-            parents, datas = (fn._p0,), (fn._d0,)
-        else:
-            parents, datas = n, _NO_DATA
-        if not retain_graph:
-            fn._p0 = fn._p1 = fn._d0 = fn._d1 = fn._pn = fn.saved = None
-        for p, arr, gi in zip(parents, datas, grads):
-            if p is None or gi is None:
-                continue
-            if type(gi) is not grad_type:
-                gi = wrap(gi)
-            if arr is None:  # p is the input Tensor
-                if gi.shape != p.data.shape:
-                    gi = _checked_unbroadcast(gi, p.data.shape, fn)
-                f = p.grad_fn
-            else:  # p is the node whose only output the input was, arr that output
-                if gi.shape != arr.shape:
-                    gi = _checked_unbroadcast(gi, arr.shape, fn)
-                f = p
-            if f is None:
-                _to_leaf(p, gi, g, fn, capture, path)
-                continue
-            d = deps[f] - 1
-            if f._nout != 1:
-                _add_pending(pending, f, p, gi)
-                deps[f] = d
-                if d == 0:
-                    stack.append((f, pending.pop(f)))
-            elif d == 0:
-                if f in pending:
-                    gi = pending.pop(f) + gi
-                stack.append((f, gi))
-            else:
-                deps[f] = d
-                old = pending.get(f)
-                pending[f] = gi if old is None else old + gi
+            deps[f] = d
+            old = walk.pending.get(f)
+            walk.pending[f] = gi if old is None else old + gi
+
+
+per_class("_engine_visit", _visit)
 
 
 def _to_leaf(p: Tensor, gi: Any, g: Any, fn: Any, capture: Any, path: _Path) -> None:

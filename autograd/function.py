@@ -147,9 +147,36 @@ def _as_saved_array(ctx: Any, out: Any) -> np.ndarray:
     return arr
 
 
+# Routines that every op class runs its own copy of, by attribute name (the engine registers
+# its walk step here). CPython specialises an attribute access for one type at a time, per
+# code object: one code object that reads the fields of nodes of many types falls back to
+# the generic lookup at every access, several times slower. A copy per class sees one type.
+_PER_CLASS: dict[str, types.FunctionType] = {}
+
+
+def _own_copy(fn: types.FunctionType) -> types.FunctionType:
+    """`fn` with a code object of its own (same code, separate specialisation caches)."""
+    copy = types.FunctionType(fn.__code__.replace(), fn.__globals__, fn.__name__,
+                              fn.__defaults__, fn.__closure__)
+    copy.__doc__, copy.__qualname__ = fn.__doc__, fn.__qualname__
+    return copy
+
+
+def per_class(name: str, template: types.FunctionType) -> None:
+    """Give every op class, those to come and those already made, its own copy of the method
+    `template` under `name`."""
+    _PER_CLASS[name] = template
+    todo = [Function]
+    while todo:
+        cls = todo.pop()
+        setattr(cls, name, _own_copy(template))
+        todo.extend(cls.__subclasses__())
+
+
 class _OpType(type):
     """Metaclass of ops: it makes `forward`/`backward` static, gives built-in ops empty
-    `__slots__`, and builds each op's `apply`, so an op's class holds only its arithmetic."""
+    `__slots__`, and builds each op's `apply` (and the per-class routines, see _PER_CLASS)
+    with code of its own, so an op's class holds only its arithmetic."""
 
     def __new__(mcs, name: str, bases: tuple, ns: dict, **kwargs: Any) -> Any:
         if ns.get("_builtin", any(getattr(b, "_builtin", False) for b in bases)):
@@ -157,8 +184,14 @@ class _OpType(type):
         for key in ("forward", "backward"):
             if isinstance(ns.get(key), types.FunctionType):
                 ns[key] = staticmethod(ns[key])
+        for key, template in _PER_CLASS.items():
+            if key in ns:
+                raise TypeError(f"{name}: {key} is the engine's name for a routine of every "
+                                "op; choose another name for this method")
+            ns[key] = _own_copy(template)
         cls = super().__new__(mcs, name, bases, ns, **kwargs)
         apply = _make_apply(cls)
+        apply.__code__ = apply.__code__.replace()  # its own caches: see _PER_CLASS
         apply.__name__, apply.__doc__ = cls.__name__, cls.__doc__
         apply.__qualname__ = f"{cls.__name__}.apply"
         cls.apply = staticmethod(apply)

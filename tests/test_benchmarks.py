@@ -80,6 +80,7 @@ def test_module_command_prints_table_and_writes_json(tmp_path: Path) -> None:
     torch_present = importable("torch")
     assert (data["meta"]["torch"] is not None) == torch_present
     assert data["meta"]["quick"] is True and data["meta"]["failed_modules"] == {}
+    assert data["meta"]["gc_freeze"] is True and "frozen out of the collector" in proc.stdout
     assert [w["name"] for w in data["workloads"]] == ["W1", "W8"]
     for w in data["workloads"]:
         assert set(w["ratios"]) == RATIO_KEYS
@@ -175,3 +176,44 @@ def test_long_workloads_run_only_when_asked() -> None:
     assert not long_names & {w.name for w in select(workloads, None)}
     assert long_names <= {w.name for w in select(workloads, None, long=True)}
     assert [w.name for w in select(workloads, "W6-1M")] == ["W6-1M"]
+
+
+@pytest.mark.parametrize("freeze", [True, False])
+def test_the_heap_is_frozen_only_while_a_workload_is_timed(freeze: bool) -> None:
+    import gc
+
+    from benchmarks.run import run_workload
+
+    seen: list[int] = []
+
+    def ours() -> object:
+        return lambda: seen.append(gc.get_freeze_count())
+
+    def numpy() -> object:
+        return lambda: None
+
+    before = gc.get_freeze_count()
+    w = Workload("W99", "freeze probe", ours=ours, numpy=numpy, number=2, repeat=2)
+    record = run_workload(w, None, None, quick=False, freeze=freeze)
+    assert record["best"]["ours"] >= 0 and seen
+    assert all(n > before for n in seen) if freeze else all(n == before for n in seen)
+    assert gc.get_freeze_count() == before
+
+    def broken() -> object:
+        def fail() -> None:
+            raise RuntimeError("contender failed")
+        return fail
+
+    with pytest.raises(RuntimeError, match="contender failed"):
+        run_workload(Workload("W98", "fails", ours=broken, numpy=numpy), None, None, False,
+                     freeze)
+    assert gc.get_freeze_count() == before
+
+
+def test_no_freeze_flag_is_said_in_the_table_and_the_json(tmp_path: Path) -> None:
+    out = tmp_path / "out.json"
+    proc = run(["-m", "benchmarks", "--quick", "--only", "W8", "--repeat", "1", "--no-freeze",
+                "--json", str(out)], cwd=ROOT, block_torch=True, tmp=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert "collector scans the whole heap" in proc.stdout
+    assert strict_json(out)["meta"]["gc_freeze"] is False

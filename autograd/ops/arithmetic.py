@@ -65,7 +65,7 @@ class Sub(Op):
         return out if out.dtype is not _F64 else _keep_float(ctx, out, a, b, np.subtract, False)
 
     def backward(ctx: Any, g: Any) -> tuple:
-        return g, (-g if ctx.needs_input_grad[1] else None)
+        return g, (-g if ctx._p1 is not None else None)  # needs_input_grad[1], read directly
 
 
 class Mul(Op):
@@ -77,14 +77,18 @@ class Mul(Op):
 
 
     def forward(ctx: Any, a: Any, b: Any) -> Any:
+        if type(b) is float and type(a) is np.ndarray and a.dtype.kind == "f":
+            # x * 0.5: the float as the 0-d array of x's dtype that NEP 50 casts it to anyway.
+            # The result is the same, and NumPy multiplies by an array about twice as fast as
+            # by a Python number: here and in backward's g * b.
+            b = np.asarray(b, a.dtype)
         ctx.saved = (a, b)
         out = a * b
         return out if out.dtype is not _F64 else _keep_float(ctx, out, a, b, np.multiply, True)
 
     def backward(ctx: Any, g: Any) -> tuple:
-        a, b = ctx.saved
-        pa, pb = ctx.needs_input_grad
-        return (g * b if pa else None), (g * a if pb else None)
+        a, b = ctx.saved  # (needs_input_grad is read directly: this is the hottest backward)
+        return (g * b if ctx._p0 is not None else None), (g * a if ctx._p1 is not None else None)
 
 
 class Div(Op):
