@@ -1,4 +1,4 @@
-"""NumPy's linear algebra on Tensors: inv, solve, det, slogdet, cholesky, eigh, svd.
+"""NumPy's linear algebra on Tensors: inv, pinv, solve, det, slogdet, cholesky, eigh, svd.
 
 Reached through NumPy's dispatch (`np.linalg.inv(t)`), batched over leading axes as in NumPy.
 Backwards are written with matmul, swapaxes and np.linalg themselves, so they are
@@ -64,6 +64,29 @@ class Inv(Op):
         (y,) = ctx.saved
         yt = _mT(y)
         return (-(yt @ g @ yt),)
+
+
+class Pinv(Op):
+    """p = a⁺ (m×n a); da = -pᵀ g pᵀ + (I - a p) gᵀ p pᵀ + pᵀ p gᵀ (I - p a), the derivative
+    where the rank does not change (Golub and Pereyra), as PyTorch's"""
+
+    def forward(ctx: Any, a: Any, hermitian: bool, **kwargs: Any) -> Any:
+        if np.ndim(a) < 2:
+            raise ValueError(f"np.linalg.pinv: needs matrices (..., m, n), got shape "
+                             f"{np.shape(a)}")
+        p = np.linalg.pinv(a, hermitian=hermitian, **kwargs)
+        ctx.saved = (a, p, hermitian)
+        return p
+
+    def backward(ctx: Any, g: Any) -> tuple:
+        a, p, hermitian = ctx.saved
+        if hermitian:  # NumPy read the symmetric matrix of a's lower triangle
+            a = np.tril(a) + _mT(np.tril(a, -1))
+        m, n = np.shape(a)[-2:]
+        pt, gt = _mT(p), _mT(g)
+        ga = (-(pt @ g @ pt) + (_eye(m) - a @ p) @ (gt @ (p @ pt))
+              + (pt @ p) @ (gt @ (_eye(n) - p @ a)))
+        return (_onto_triangle(ga, True) if hermitian else ga, None)
 
 
 class Solve(Op):
@@ -285,6 +308,15 @@ def inv(a: Any) -> Tensor:
     return Inv.apply(a)
 
 
+def pinv(a: Any, rcond: Any = None, hermitian: bool = False, **kwargs: Any) -> Tensor:
+    """The Moore-Penrose pseudo-inverse (NumPy's linalg.pinv; `rtol` as keyword). Its
+    gradient holds where small changes keep the rank. hermitian=True reads the lower
+    triangle only (NumPy decomposes with eigh), so the gradient lies on that triangle."""
+    if rcond is not None:
+        kwargs["rcond"] = rcond
+    return Pinv.apply(a, bool(hermitian), **kwargs)
+
+
 def solve(a: Any, b: Any) -> Tensor:
     """x with a x = b (NumPy 2's linalg.solve: b is a vector only when 1-D)."""
     return Solve.apply(a, b)
@@ -333,7 +365,7 @@ def svd(a: Any, full_matrices: bool = True, compute_uv: bool = True,
 
 
 DISPATCH_FUNCTIONS = {
-    np.linalg.inv: inv, np.linalg.solve: solve, np.linalg.det: det,
+    np.linalg.inv: inv, np.linalg.pinv: pinv, np.linalg.solve: solve, np.linalg.det: det,
     np.linalg.slogdet: slogdet, np.linalg.cholesky: cholesky, np.linalg.eigh: eigh,
     np.linalg.svd: svd,
 }

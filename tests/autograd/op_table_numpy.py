@@ -204,6 +204,16 @@ ROWS += [
         lambda a: np.linalg.inv(a + 4 * np.eye(a.shape[-1])), 1,
         torch=lambda a: torch.linalg.inv(a + 4 * torch.eye(a.shape[-1], dtype=a.dtype)),
         examples=SQUARE, shapes=_square()),
+    # Full rank (the spread diagonal keeps the singular values apart from 0), tall, wide,
+    # square and batched; rank-deficient inputs are compared with PyTorch in test_linalg_pinv.
+    row("np_linalg_pinv", lambda a: np.linalg.pinv(_spread(a)),
+        lambda a: np.linalg.pinv(_spread(a)), 1,
+        torch=lambda a: torch.linalg.pinv(_spread(a, torch)),
+        examples=[((3, 2),), ((2, 4),), ((3, 3),), ((2, 2, 4),)], shapes=FIXED(((4, 3),))),
+    # hermitian=True reads the lower triangle (NumPy decomposes with eigh).
+    row("np_linalg_pinv_hermitian", lambda a: np.linalg.pinv(_spread(a), hermitian=True),
+        lambda a: np.linalg.pinv(_spread(a), hermitian=True), 1,
+        examples=[((3, 3),), ((2, 4, 4),)], shapes=FIXED(((3, 3),))),
     row("np_linalg_solve", lambda a, b: np.linalg.solve(_spd(a), b),
         lambda a, b: np.linalg.solve(_spd(a), b), 2,
         torch=lambda a, b: torch.linalg.solve(_tspd(a), b),
