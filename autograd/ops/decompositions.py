@@ -246,30 +246,9 @@ class Svd(Op):
         return u, s, vh
 
     def backward(ctx: Any, gu: Any, gs: Any, gvh: Any) -> tuple:
+        # One formula for real and complex a: ᴴ (_mH) is ᵀ on real arrays.
         a, u, s, vh = ctx.saved
         if isinstance(a, Tensor):  # create_graph: u, s, vh as outputs of a node linked to a
-            u, s, vh = _SvdAgain.apply(a)
-        m, n = np.shape(a)[-2:]
-        k = np.shape(s)[-1]
-        if not (np.any(getattr(gu, "data", gu)) or np.any(getattr(gvh, "data", gvh))):
-            return ((u * gs[..., None, :]) @ vh,)  # singular values only: U diag(ḡs) Vᵀ
-        v, gv = _mT(vh), _mT(gvh)
-        f = _off_diagonal_inverse(s * s)
-        ut_gu, vt_gv = _mT(u) @ gu, _mT(v) @ gv
-        j = f * (ut_gu - _mT(ut_gu))
-        kk = f * (vt_gv - _mT(vt_gv))
-        core = j * s[..., None, :] + gs[..., :, None] * _eye(k) + s[..., :, None] * kk
-        out = u @ core @ vh
-        inv_s = 1 / s
-        if m > k:
-            out = out + (gu - u @ ut_gu) @ (inv_s[..., :, None] * vh)
-        if n > k:
-            out = out + (u * inv_s[..., None, :]) @ (_mT(gv) - _mT(vt_gv) @ vh)
-        return (out,)
-
-    def complex_backward(ctx: Any, gu: Any, gs: Any, gvh: Any) -> tuple:
-        a, u, s, vh = ctx.saved
-        if isinstance(a, Tensor):
             u, s, vh = _SvdAgain.apply(a)
         m, n = np.shape(a)[-2:]
         k = np.shape(s)[-1]
@@ -281,13 +260,14 @@ class Svd(Op):
         j = f * (uh_gu - _mH(uh_gu))
         kk = f * (vh_gv - _mH(vh_gv))
         inv_s = 1 / s
-        # The phase of each singular pair (uᵢ, vᵢ) is free, so only losses that ignore it have
-        # a gradient; for those, Im diag(UᴴḡU) = -Im diag(VᴴḡV), which enters once here.
-        if ctx.check_phase:
-            _check_phase_free("svd", np.diagonal(_data(uh_gu) + _data(vh_gv), 0, -2, -1))
-        imag = np.imag(np.diagonal(uh_gu, 0, -2, -1)) * inv_s * 1j
-        core = j * s[..., None, :] + (gs + imag)[..., :, None] * _eye(k) + \
-            s[..., :, None] * kk
+        diag = gs
+        if np.iscomplexobj(_data(uh_gu)):
+            # The phase of each singular pair (uᵢ, vᵢ) is free, so only losses that ignore it
+            # have a gradient; for those, Im diag(UᴴḡU) = -Im diag(VᴴḡV), which enters once.
+            if ctx.check_phase:
+                _check_phase_free("svd", np.diagonal(_data(uh_gu) + _data(vh_gv), 0, -2, -1))
+            diag = gs + np.imag(np.diagonal(uh_gu, 0, -2, -1)) * inv_s * 1j
+        core = j * s[..., None, :] + diag[..., :, None] * _eye(k) + s[..., :, None] * kk
         out = u @ core @ vh
         if m > k:
             out = out + (gu - u @ uh_gu) @ (inv_s[..., :, None] * vh)
