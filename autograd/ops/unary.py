@@ -6,10 +6,11 @@ from typing import Any
 
 import numpy as np
 
+from ..complex_grad import real_part
 from ..function import Op
 from ..tensor import Tensor
-from ..complex_grad import real_part
 from ._erf import erf as erf_array
+
 
 def _read_only_one(dtype: Any) -> np.ndarray:
     one = np.ones((), dtype)
