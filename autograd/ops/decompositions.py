@@ -195,23 +195,15 @@ class Eigh(Op):
         return w, v
 
     def backward(ctx: Any, gw: Any, gv: Any) -> tuple:
+        # One formula for real and complex a: ᴴ (_mH) is ᵀ on real arrays; a complex a is
+        # Hermitian, and goes onto the triangle as one.
         a, w, v, lower = ctx.saved
         if isinstance(a, Tensor):  # create_graph: w, v as outputs of a node linked to a
             w, v = _EighAgain.apply(a, lower)
         inner = gw[..., :, None] * _eye(np.shape(w)[-1])
-        if np.any(getattr(gv, "data", gv)):  # eigenvectors used: needs distinct eigenvalues
-            inner = inner + _off_diagonal_inverse(w) * (_mT(v) @ gv)
-        return _onto_triangle(v @ inner @ _mT(v), lower), None
-
-    def complex_backward(ctx: Any, gw: Any, gv: Any) -> tuple:
-        """A Hermitian a: Vᴴ for Vᵀ, onto the triangle as a Hermitian matrix."""
-        a, w, v, lower = ctx.saved
-        if isinstance(a, Tensor):
-            w, v = _EighAgain.apply(a, lower)
-        inner = gw[..., :, None] * _eye(np.shape(w)[-1])
-        if np.any(gv.data if isinstance(gv, Tensor) else gv):
+        if np.any(_data(gv)):  # eigenvectors used: needs distinct eigenvalues
             vh_gv = _mH(v) @ gv
-            if ctx.check_phase:
+            if ctx.check_phase and np.iscomplexobj(_data(vh_gv)):
                 _check_phase_free("eigh", np.diagonal(_data(vh_gv), 0, -2, -1))
             inner = inner + _off_diagonal_inverse(w) * vh_gv
         return _onto_triangle(v @ inner @ _mH(v), lower, _mH), None
