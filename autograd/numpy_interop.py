@@ -65,6 +65,7 @@ FUNCTIONS.update(ops.catalog.FUNCTIONS)
 UFUNCS.update(ops.numpy_extra.DISPATCH_UFUNCS)
 FUNCTIONS.update(ops.numpy_extra.DISPATCH_FUNCTIONS)
 FUNCTIONS.update(ops.decompositions.DISPATCH_FUNCTIONS)
+FUNCTIONS.update(ops.eig.DISPATCH_FUNCTIONS)
 
 # -- no gradient by definition: run on the arrays, result does not require grad ------------------
 CONSTANT_UFUNCS: frozenset = frozenset({

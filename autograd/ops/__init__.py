@@ -3,7 +3,7 @@
 Each family lists its public ops once, in its `__all__`; this package and `autograd` export
 those lists, and `Tensor` (in tensor.py) delegates its operators and methods to them.
 """
-from . import arithmetic, catalog, decompositions, linalg, numpy_extra, reduce, shape, unary
+from . import arithmetic, catalog, decompositions, eig, linalg, numpy_extra, reduce, shape, unary
 from .arithmetic import *  # noqa: F401,F403
 from .linalg import *  # noqa: F401,F403
 from .reduce import *  # noqa: F401,F403

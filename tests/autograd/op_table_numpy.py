@@ -185,6 +185,18 @@ def _projectors(w: Any, v: Any) -> tuple:
     return w, np.einsum("...ik,...jk->...kij", v, v)
 
 
+def _power_sums(w: Any) -> Any:
+    """Σₖ wₖ^p for p = 1, 2, 3: free of the eigenvalues' order, which LAPACK may change
+    between neighbouring inputs (at triangular matrices, for one)."""
+    return np.sum(w[..., :, None] ** np.arange(1, 4), axis=-2)
+
+
+def _eig_weighted(w: Any, v: Any) -> tuple:
+    """Power sums of the eigenvalues and Σₖ |vᵢₖ|² wₖ: free of the order and of each
+    vector's phase (complex) or sign (real)."""
+    return _power_sums(w), np.sum(abs(v) ** 2 * w[..., None, :], axis=-1)
+
+
 def _svd_pairs(u: Any, s: Any, vh: Any) -> tuple:
     """Singular values and uₖ vₖᵀ (the signs of uₖ and vₖ flip together)."""
     return s, np.einsum("...ik,...kj->...kij", u, vh)
@@ -257,6 +269,13 @@ ROWS += [
     row("np_linalg_eigh_lower", lambda a: _projectors(*np.linalg.eigh(_spread(a))),
         lambda a: _projectors(*np.linalg.eigh(_spread(a))), 1,
         examples=[((3, 3),)], shapes=FIXED(((4, 4),))),
+    # General (non-symmetric) matrices, eigenvalues kept apart; PyTorch's eig is compared in
+    # test_linalg_eig (its outputs are always complex and may come in another order).
+    row("np_linalg_eigvals", lambda a: _power_sums(np.linalg.eigvals(_spread(a))),
+        lambda a: _power_sums(np.linalg.eigvals(_spread(a))), 1, examples=SQUARE, shapes=_square()),
+    row("np_linalg_eig", lambda a: _eig_weighted(*np.linalg.eig(_spread(a))),
+        lambda a: _eig_weighted(*np.linalg.eig(_spread(a))), 1,
+        examples=[((3, 3),), ((2, 4, 4),)], shapes=FIXED(((3, 3),))),
     row("np_linalg_svdvals", lambda a: np.linalg.svd(_spread(a), compute_uv=False),
         lambda a: np.linalg.svd(_spread(a), compute_uv=False), 1,
         torch=lambda a: torch.linalg.svdvals(_spread(a, torch)),

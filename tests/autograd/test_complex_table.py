@@ -27,6 +27,7 @@ SUPPORTED = {
     "tanh", "sigmoid", "log1p", "expm1", "sum", "mean", "var", "std", "matmul", "reshape",
     "transpose", "tan", "sinh", "cosh", "log2", "log10", "exp2", "prod", "cumsum", "cumprod",
     "einsum", "tensordot", "outer", "flip", "roll", "tile", "tril", "triu", "diag", "trace",
+    "np_linalg_eig", "np_linalg_eigvals",
 }
 
 

@@ -101,6 +101,8 @@ CALLS = {
     np.linalg.cholesky: lambda a, b: np.linalg.cholesky(a @ a.T + np.eye(3)),
     np.linalg.eigh: lambda a, b: np.linalg.eigh(a @ a.T)[0],
     np.linalg.svd: lambda a, b: np.linalg.svd(a, compute_uv=False),
+    np.linalg.eig: lambda a, b: np.abs(np.linalg.eig(a[:, :3] + np.diag([0., 2., 4.]))[1]),
+    np.linalg.eigvals: lambda a, b: np.linalg.eigvals(a[:, :3] - b[:, 1:]),
 }
 
 
