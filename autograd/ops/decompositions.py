@@ -6,9 +6,8 @@ differentiable again. `eigh` and `cholesky` read one triangle of their input, as
 their gradient is the derivative of that function (nonzero on that triangle only); for a
 symmetric input it carries the same information as the symmetric gradient.
 
-With `create_graph=True` the saved outputs of an op with several outputs would be constants
-(only single outputs are linked back to their Tensors), so `Eigh` and `Svd` recompute theirs
-from the input Tensor in that case.
+With `create_graph=True` the outputs that `Eigh` and `Svd` saved are rebuilt as the output
+Tensors of their node, so a second derivative reaches the input through them.
 """
 from __future__ import annotations
 
@@ -186,24 +185,20 @@ class Eigh(Op):
     read (F[i, j] = 1/(wⱼ - wᵢ)); complex a: ᴴ for ᵀ"""
 
     complex_rule = "own"
-    check_phase = True  # refuse a loss of the vectors' free phases (see _check_phase_free)
-
     def forward(ctx: Any, a: Any, lower: bool) -> Any:
         _square("eigh", a)
         w, v = np.linalg.eigh(a, "L" if lower else "U")
-        ctx.saved = (a, w, v, lower)
+        ctx.saved = (w, v, lower)  # under create_graph: the outputs, rebuilt on this node
         return w, v
 
     def backward(ctx: Any, gw: Any, gv: Any) -> tuple:
         # One formula for real and complex a: ᴴ (_mH) is ᵀ on real arrays; a complex a is
         # Hermitian, and goes onto the triangle as one.
-        a, w, v, lower = ctx.saved
-        if isinstance(a, Tensor):  # create_graph: w, v as outputs of a node linked to a
-            w, v = _EighAgain.apply(a, lower)
+        w, v, lower = ctx.saved
         inner = gw[..., :, None] * _eye(np.shape(w)[-1])
         if np.any(_data(gv)):  # eigenvectors used: needs distinct eigenvalues
             vh_gv = _mH(v) @ gv
-            if ctx.check_phase and np.iscomplexobj(_data(vh_gv)):
+            if np.iscomplexobj(_data(vh_gv)):
                 _check_phase_free("eigh", np.diagonal(_data(vh_gv), 0, -2, -1))
             inner = inner + _off_diagonal_inverse(w) * vh_gv
         return _onto_triangle(v @ inner @ _mH(v), lower, _mH), None
@@ -230,19 +225,15 @@ class Svd(Op):
     complex a: ᴴ for ᵀ, plus i Im(diag(UᴴḡU)) / S on the diagonal of the core"""
 
     complex_rule = "own"
-    check_phase = True
-
     def forward(ctx: Any, a: Any) -> Any:
         u, s, vh = np.linalg.svd(a, full_matrices=False)
-        ctx.saved = (a, u, s, vh)
+        ctx.saved = (u, s, vh)  # under create_graph: the outputs, rebuilt on this node
         return u, s, vh
 
     def backward(ctx: Any, gu: Any, gs: Any, gvh: Any) -> tuple:
         # One formula for real and complex a: ᴴ (_mH) is ᵀ on real arrays.
-        a, u, s, vh = ctx.saved
-        if isinstance(a, Tensor):  # create_graph: u, s, vh as outputs of a node linked to a
-            u, s, vh = _SvdAgain.apply(a)
-        m, n = np.shape(a)[-2:]
+        u, s, vh = ctx.saved
+        m, n = np.shape(u)[-2], np.shape(vh)[-1]
         k = np.shape(s)[-1]
         if not (np.any(getattr(gu, "data", gu)) or np.any(getattr(gvh, "data", gvh))):
             return ((u * gs[..., None, :]) @ vh,)  # singular values only: U diag(ḡs) Vᴴ
@@ -256,8 +247,7 @@ class Svd(Op):
         if np.iscomplexobj(_data(uh_gu)):
             # The phase of each singular pair (uᵢ, vᵢ) is free, so only losses that ignore it
             # have a gradient; for those, Im diag(UᴴḡU) = -Im diag(VᴴḡV), which enters once.
-            if ctx.check_phase:
-                _check_phase_free("svd", np.diagonal(_data(uh_gu) + _data(vh_gv), 0, -2, -1))
+            _check_phase_free("svd", np.diagonal(_data(uh_gu) + _data(vh_gv), 0, -2, -1))
             diag = gs + np.imag(np.diagonal(uh_gu, 0, -2, -1)) * inv_s * 1j
         core = j * s[..., None, :] + diag[..., :, None] * _eye(k) + s[..., :, None] * kk
         out = u @ core @ vh
@@ -266,13 +256,6 @@ class Svd(Op):
         if n > k:
             out = out + (u * inv_s[..., None, :]) @ (_mH(gv) - _mH(vh_gv) @ vh)
         return (out,)
-
-
-# The decompositions a backward recomputes under create_graph: a second copy of the vectors,
-# whose phases move with the first, so a loss that ignores the phases may depend on each
-# copy's alone; the gradient (of one consistent phase convention) is right, unchecked.
-_EighAgain = type(Eigh)("Eigh", (Eigh,), {"check_phase": False, "__doc__": Eigh.__doc__})
-_SvdAgain = type(Svd)("Svd", (Svd,), {"check_phase": False, "__doc__": Svd.__doc__})
 
 
 def inv(a: Any) -> Tensor:

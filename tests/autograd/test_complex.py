@@ -365,3 +365,39 @@ def test_custom_function_gets_and_returns_pytorch_convention() -> None:
 
     z = Tensor(np.array([1 + 1j, 2.0]), requires_grad=True)
     ag.gradcheck(Scale.apply, [z])
+
+
+def _eigh_rebuild(lib: Any, z: Any) -> Any:
+    """A phase-free loss of complex eigenvectors: V diag(w²) Vᴴ of the Hermitian z + zᴴ."""
+    h = z + (np.conj(z).T if lib is np else z.conj().T)
+    w, v = (np.linalg.eigh(h) if lib is np else torch.linalg.eigh(h))
+    vh = np.conj(v).T if lib is np else v.conj().T
+    return (v * (w * w)) @ vh
+
+
+def _svd_weights(lib: Any, z: Any) -> Any:
+    """|U|² and |Vh|² (phase-free) weighted by the singular values."""
+    u, s, vh = (np.linalg.svd(z, full_matrices=False) if lib is np
+                else torch.linalg.svd(z, full_matrices=False))
+    return ((abs(u) ** 2) * s).sum() + ((abs(vh) ** 2) * s[:, None]).sum()
+
+
+@needs_torch
+@pytest.mark.parametrize("name, fn", [("eigh", _eigh_rebuild), ("svd", _svd_weights)])
+def test_second_derivative_through_complex_vectors_matches_pytorch(name: str,
+                                                                    fn: Callable) -> None:
+    """The saved vectors are the node's own outputs under create_graph: one copy of each
+    phase, so a phase-free loss differentiates twice as PyTorch's does."""
+    rng = np.random.default_rng(11)
+    a, v = crandn(rng, (4, 4)), crandn(rng, (4, 4))
+    z, tz = Tensor(a.copy(), requires_grad=True), torch.tensor(a, requires_grad=True)
+    out, tout = fn(np, z), fn(torch, tz)
+    wt = crandn(rng, np.shape(out.data))
+    (g,) = ag.grad(ag.real(out * wt).sum(), [z], create_graph=True)
+    (tg,) = torch.autograd.grad(torch.real(tout * torch.tensor(wt)).sum(), [tz],
+                                create_graph=True)
+    np.testing.assert_allclose(g.data, tg.detach().resolve_conj().numpy(), rtol=1e-8,
+                               atol=1e-10)
+    (h,) = ag.grad(ag.real(g * v).sum(), [z])
+    (th,) = torch.autograd.grad(torch.real(tg * torch.tensor(v)).sum(), [tz])
+    np.testing.assert_allclose(h.data, th.resolve_conj().numpy(), rtol=1e-7, atol=1e-9)
