@@ -18,11 +18,11 @@ from typing import Any, Callable
 import numpy as np
 
 from . import ops, versions
+from .complex_grad import real_part
 from .function import Op
 from .grad_mode import STATE
 from .ops._util import is_basic_index
 from .ops.shape import GetItem
-from .complex_grad import real_part
 from .tensor import Tensor, _make
 
 

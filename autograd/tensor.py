@@ -32,9 +32,7 @@ class Tensor(TensorSurface):
         if requires_grad and arr.dtype.kind not in _FLOAT_KINDS:
             raise TypeError(
                 f"{type(self).__name__}: only floating-point and complex tensors can require "
-                "gradients; "
-                f"got dtype {arr.dtype} "
-                "(convert with .astype(np.float32) first)"
+                f"gradients; got dtype {arr.dtype} (convert with .astype(np.float32) first)"
             )
         self.data = arr
         self.grad = None
