@@ -11,7 +11,11 @@ import pytest
 import autograd as ag
 from autograd import Tensor
 
-torch = pytest.importorskip("torch", reason="PyTorch's linalg.pinv is the oracle here")
+try:
+    import torch
+except ImportError:  # the PyTorch cross-checks skip; the refusals still run
+    torch = None
+needs_torch = pytest.mark.skipif(torch is None, reason="PyTorch's linalg.pinv is the oracle")
 RNG = np.random.default_rng(7)
 
 
@@ -30,6 +34,7 @@ def _both(a: np.ndarray, w: np.ndarray, ours_kw: dict, torch_kw: dict) -> tuple:
     return p.data, x.grad.data, tp.detach().numpy(), tx.grad.numpy()
 
 
+@needs_torch
 @pytest.mark.parametrize("r, m, n", [(1, 3, 3), (2, 4, 5), (2, 5, 4), (3, 6, 3)])
 def test_rank_deficient_matches_pytorch(r: int, m: int, n: int) -> None:
     a = _rank(r, m, n)
@@ -39,6 +44,7 @@ def test_rank_deficient_matches_pytorch(r: int, m: int, n: int) -> None:
     np.testing.assert_allclose(g, tg, atol=1e-9)
 
 
+@needs_torch
 def test_rcond_and_rtol_cut_small_singular_values_as_pytorch_does() -> None:
     u, _ = np.linalg.qr(RNG.standard_normal((4, 4)))
     v, _ = np.linalg.qr(RNG.standard_normal((3, 3)))
@@ -51,6 +57,7 @@ def test_rcond_and_rtol_cut_small_singular_values_as_pytorch_does() -> None:
         np.testing.assert_allclose(g, tg, atol=1e-9)
 
 
+@needs_torch
 @pytest.mark.parametrize("layout", ["fortran", "strided", "reversed"])
 def test_every_layout_gives_the_contiguous_answer(layout: str) -> None:
     base = _rank(3, 4, 3) + 0.5 * np.eye(4, 3)
@@ -62,6 +69,7 @@ def test_every_layout_gives_the_contiguous_answer(layout: str) -> None:
     np.testing.assert_allclose(g, tg, atol=1e-10)
 
 
+@needs_torch
 def test_float32_stays_float32_and_batches() -> None:
     a = RNG.standard_normal((2, 3, 4)).astype(np.float32)
     x = Tensor(a, requires_grad=True)
@@ -74,6 +82,7 @@ def test_float32_stays_float32_and_batches() -> None:
     np.testing.assert_allclose(x.grad.data, tx.grad.numpy(), rtol=1e-3, atol=1e-4)
 
 
+@needs_torch
 def test_second_derivative_matches_pytorch() -> None:
     a = RNG.standard_normal((4, 3))
     x, tx = Tensor(a, requires_grad=True), torch.tensor(a, requires_grad=True)
@@ -85,6 +94,7 @@ def test_second_derivative_matches_pytorch() -> None:
     np.testing.assert_allclose(gg.data, tgg.numpy(), rtol=1e-8, atol=1e-9)
 
 
+@needs_torch
 def test_hermitian_reads_the_lower_triangle() -> None:
     low = np.tril(RNG.standard_normal((4, 4))) + 3 * np.eye(4)
     full = low + np.tril(low, -1).T
