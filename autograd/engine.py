@@ -178,24 +178,19 @@ def _count_edges(fn: Any, deps: dict, stack: deque) -> None:
         follow_history(fn)
     n = fn._pn  # the edges, decoded inline as in Function.parents
     if n == 2 or n == 1:  # an edge is a node, or a Tensor (`_d0`/`_d1` None: see Function)
-        f = fn._p0
-        if f is not None and fn._d0 is None:
-            f = f.grad_fn
-        if f is not None:
-            if f in deps:
-                deps[f] += 1
-            else:
-                deps[f] = 1
-                stack.append(f)
-        f = fn._p1 if n == 2 else None
-        if f is not None and fn._d1 is None:
-            f = f.grad_fn
-        if f is not None:
-            if f in deps:
-                deps[f] += 1
-            else:
-                deps[f] = 1
-                stack.append(f)
+        f, d = fn._p0, fn._d0
+        while True:  # the first edge, then the second when there is one
+            if f is not None and d is None:
+                f = f.grad_fn
+            if f is not None:
+                if f in deps:
+                    deps[f] += 1
+                else:
+                    deps[f] = 1
+                    stack.append(f)
+            if n == 1:
+                break
+            n, f, d = 1, fn._p1, fn._d1
     elif n is None:
         raise RuntimeError(_freed_message(fn))
     else:
