@@ -24,6 +24,7 @@ from typing import Any
 
 import numpy as np
 
+from .grad_mode import STATE
 from .tensor import Tensor
 
 _VARIANTS: dict = {}
@@ -73,8 +74,6 @@ def refuse_ordering(name: str, *xs: Any) -> None:
     """Ordering ops (comparisons, sort, argmax, ...) on a complex Tensor that requires grad:
     complex numbers have no order, PyTorch refuses them, and NumPy's lexicographic order
     would make a gradient that means nothing. Constants keep NumPy's behaviour."""
-    from .grad_mode import STATE
-
     for x in xs:
         if isinstance(x, Tensor) and x.requires_grad and x.data.dtype.kind == "c" \
                 and STATE.enabled:
@@ -144,10 +143,4 @@ def real_for_real_inputs(ctx: Any, grads: Any) -> Any:
 
 def _input_arrays(ctx: Any) -> list:
     """The array of each input that needs a gradient (None for the others)."""
-    n = ctx._pn
-    if n == 1 or n == 2:  # (`_p1` is unset on nodes with one input)
-        pairs = [(ctx._p0, ctx._d0)] + ([(ctx._p1, ctx._d1)] if n == 2 else [])
-        return [None if p is None else (p.data if d is None else d) for p, d in pairs]
-    if n is None:
-        return []
-    return [None if p is None else p.data for p in n]
+    return [None if p is None else p.data for p in ctx.parents or ()]

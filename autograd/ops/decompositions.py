@@ -28,6 +28,10 @@ def _eye(n: int) -> np.ndarray:
     return np.eye(n)
 
 
+def _data(x: Any) -> np.ndarray:
+    return x.data if isinstance(x, Tensor) else np.asarray(x)
+
+
 def _square(op: str, a: Any) -> None:
     shape = np.shape(a)
     if len(shape) < 2 or shape[-1] != shape[-2]:
@@ -125,7 +129,7 @@ class Det(Op):
     def backward(ctx: Any, g: Any) -> tuple:
         a, d = ctx.saved
         with np.errstate(all="ignore"):
-            invertible = np.all(np.isfinite(1 / np.asarray(getattr(d, "data", d))))
+            invertible = np.all(np.isfinite(1 / _data(d)))
         cof = d[..., None, None] * _mT(np.linalg.inv(a)) if invertible else _cofactor(a)
         return (g[..., None, None] * cof,)
 
@@ -185,6 +189,7 @@ class Eigh(Op):
     read (F[i, j] = 1/(wⱼ - wᵢ)); complex a: ᴴ for ᵀ"""
 
     complex_rule = "own"
+
     def forward(ctx: Any, a: Any, lower: bool) -> Any:
         _square("eigh", a)
         w, v = np.linalg.eigh(a, "L" if lower else "U")
@@ -204,10 +209,6 @@ class Eigh(Op):
         return _onto_triangle(v @ inner @ _mH(v), lower, _mH), None
 
 
-def _data(x: Any) -> np.ndarray:
-    return x.data if isinstance(x, Tensor) else np.asarray(x)
-
-
 def _check_phase_free(op: str, d: np.ndarray) -> None:
     """Complex eigen/singular vectors are defined up to a phase e^{iφ} each; a loss that
     depends on it has no gradient (then Im diag(VᴴḡV) ≠ 0): refused, as PyTorch does."""
@@ -225,6 +226,7 @@ class Svd(Op):
     complex a: ᴴ for ᵀ, plus i Im(diag(UᴴḡU)) / S on the diagonal of the core"""
 
     complex_rule = "own"
+
     def forward(ctx: Any, a: Any) -> Any:
         u, s, vh = np.linalg.svd(a, full_matrices=False)
         ctx.saved = (u, s, vh)  # under create_graph: the outputs, rebuilt on this node
@@ -235,7 +237,7 @@ class Svd(Op):
         u, s, vh = ctx.saved
         m, n = np.shape(u)[-2], np.shape(vh)[-1]
         k = np.shape(s)[-1]
-        if not (np.any(getattr(gu, "data", gu)) or np.any(getattr(gvh, "data", gvh))):
+        if not (np.any(_data(gu)) or np.any(_data(gvh))):
             return ((u * gs[..., None, :]) @ vh,)  # singular values only: U diag(ḡs) Vᴴ
         v, gv = _mH(vh), _mH(gvh)
         f = _off_diagonal_inverse(s * s)
