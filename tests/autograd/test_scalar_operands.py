@@ -16,18 +16,12 @@ from hypothesis import strategies as st
 
 import autograd as ag
 from autograd import Tensor
+from autograd.testing import LAYOUTS, in_layout
 
 OPS: dict[str, Callable[[Any, Any], Any]] = {
     "add": operator.add, "sub": operator.sub, "mul": operator.mul, "div": operator.truediv}
 DTYPES = [np.float16, np.float32, np.float64]
 NUMBERS = [2, 2.5, -0.0, 1e-3, 3 * 10 ** 20, -7]
-
-
-def _layouts(base: np.ndarray) -> list[np.ndarray]:
-    """The same values as C-ordered, Fortran, strided, reversed and broadcast-view arrays."""
-    wide = np.repeat(base, 2, axis=1)
-    return [base.copy(), np.asfortranarray(base), wide[:, ::2], base[::-1, ::-1][::-1, ::-1],
-            np.broadcast_to(base[:1], base.shape)]
 
 
 def _expected_grad(op: str, left: bool, x: np.ndarray, s: Any) -> np.ndarray:
@@ -50,7 +44,7 @@ def test_values_dtypes_and_gradients_match_the_plain_number(dtype: Any, op: str,
                                                            left: bool) -> None:
     f = OPS[op]
     base = np.array([[0.5, -1.25, 3.0], [2.0, 0.75, -4.0]], dtype=dtype)
-    for arr in _layouts(base):
+    for arr in (in_layout(base, layout) for layout in LAYOUTS):
         for s in NUMBERS:
             with warnings.catch_warnings(record=True) as seen:
                 warnings.simplefilter("always")
