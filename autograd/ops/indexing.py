@@ -145,11 +145,18 @@ class Pad(Op):
         return g[ctx.saved[0]], None, None
 
 
+# Modes whose padding repeats x's own elements: the padded array is x indexed along each axis.
+_INDEX_MODES = ("edge", "reflect", "symmetric", "wrap")
+
+
 def pad(x: Any, pad_width: Any, mode: str = "constant", constant_values: Any = 0) -> Tensor:
-    """NumPy's pad with mode="constant" (the only mode with a gradient here)."""
-    if mode != "constant":
+    """NumPy's pad. mode="constant" surrounds x with a value (no gradient there); "edge",
+    "reflect", "symmetric" and "wrap" repeat x's own elements, so they are x indexed along each
+    axis, and a repeated element's gradient is the sum over its copies."""
+    if mode != "constant" and mode not in _INDEX_MODES:
         raise NotImplementedError(
-            f"pad: mode={mode!r} is not available; only mode='constant' is differentiable here"
+            f"pad: mode={mode!r} is not available; differentiable modes here are 'constant', "
+            f"{', '.join(repr(m) for m in _INDEX_MODES)}"
         )
     nd = _data(x).ndim
     if nd == 0:
@@ -157,7 +164,17 @@ def pad(x: Any, pad_width: Any, mode: str = "constant", constant_values: Any = 0
     width = np.broadcast_to(np.asarray(pad_width, dtype=np.int64), (nd, 2))
     if np.any(width < 0):
         raise ValueError(f"pad: pad_width {np.asarray(pad_width).tolist()} has negative sizes")
-    return Pad.apply(x, tuple((int(a), int(b)) for a, b in width), constant_values)
+    if mode == "constant":
+        return Pad.apply(x, tuple((int(a), int(b)) for a, b in width), constant_values)
+    x = as_tensor(x)
+    for ax, (lo, hi) in enumerate(width):
+        if lo or hi:  # NumPy's own rule for which element goes where, applied to positions
+            if x.shape[ax] == 0:
+                raise ValueError(f"pad: mode={mode!r} cannot extend the empty axis {ax} of "
+                                 f"shape {x.shape}; use mode='constant'")
+            index = np.pad(np.arange(x.shape[ax]), (int(lo), int(hi)), mode=mode)
+            x = getitem(x, (slice(None),) * ax + (index,))
+    return x
 
 
 def _full_index(index: np.ndarray, axis: int, sizes: Sequence[int]) -> tuple:

@@ -169,6 +169,11 @@ ROWS += [
 ]
 
 # -- shape and indexing ---------------------------------------------------------------------
+def _fixed(*shapes: tuple) -> Any:
+    """A shape strategy that always gives `shapes` (rows whose peer needs exact sizes)."""
+    return lambda side: single()(side).map(lambda _: shapes)
+
+
 _IDX = np.array([[2, 0, 1, 0], [1, 1, 0, 2]])  # rows into a (3, 4) input along axis 0
 _S2 = [((3, 4),), ((3, 4, 2),)]
 ROWS += [
@@ -208,6 +213,35 @@ ROWS += [
         torch=lambda x: torch.nn.functional.pad(x, (1, 0, 0, 2), value=0.5),
         examples=[((3, 4),)], shapes=single(2, fixed={2: 1}) if False else
         (lambda side: single(2)(side).filter(lambda s: len(s[0]) == 2))),
+    # Modes that repeat x's elements (padding wider than the axis included for the NumPy
+    # ones); PyTorch has three of them, on the last axis.
+    row("pad_edge", lambda x: ag.pad(x, ((1, 2), (3, 0)), mode="edge"),
+        lambda x: np.pad(x, ((1, 2), (3, 0)), mode="edge"), 1,
+        examples=[((3, 4),), ((1, 2),)], shapes=lambda side: single(2)(side).filter(
+            lambda s: len(s[0]) == 2 and min(s[0]) > 0)),
+    row("pad_reflect_wide", lambda x: ag.pad(x, ((0, 0), (5, 6)), mode="reflect"),
+        lambda x: np.pad(x, ((0, 0), (5, 6)), mode="reflect"), 1,
+        examples=[((3, 4),), ((2, 2),)], shapes=lambda side: single(2)(side).filter(
+            lambda s: len(s[0]) == 2 and s[0][1] > 1)),
+    row("pad_symmetric", lambda x: np.pad(x, 2, mode="symmetric"),
+        lambda x: np.pad(x, 2, mode="symmetric"), 1, examples=[((3, 4),), ((5,),)],
+        shapes=lambda side: single(1)(side).filter(lambda s: min(s[0]) > 0)),
+    row("pad_wrap_wide", lambda x: ag.pad(x, ((0, 0), (7, 1)), mode="wrap"),
+        lambda x: np.pad(x, ((0, 0), (7, 1)), mode="wrap"), 1,
+        examples=[((3, 4),), ((2, 1),)], shapes=lambda side: single(2)(side).filter(
+            lambda s: len(s[0]) == 2 and s[0][1] > 0)),
+    row("pad_reflect_last", lambda x: ag.pad(x, ((0, 0), (2, 1)), mode="reflect"),
+        lambda x: np.pad(x, ((0, 0), (2, 1)), mode="reflect"), 1,
+        torch=lambda x: torch.nn.functional.pad(x, (2, 1), mode="reflect"),
+        examples=[((3, 4),)], shapes=_fixed((2, 5))),
+    row("pad_edge_last", lambda x: ag.pad(x, ((0, 0), (2, 1)), mode="edge"),
+        lambda x: np.pad(x, ((0, 0), (2, 1)), mode="edge"), 1,
+        torch=lambda x: torch.nn.functional.pad(x, (2, 1), mode="replicate"),
+        examples=[((3, 4),)], shapes=_fixed((2, 5))),
+    row("pad_wrap_last", lambda x: ag.pad(x, ((0, 0), (2, 1)), mode="wrap"),
+        lambda x: np.pad(x, ((0, 0), (2, 1)), mode="wrap"), 1,
+        torch=lambda x: torch.nn.functional.pad(x, (2, 1), mode="circular"),
+        examples=[((3, 4),)], shapes=_fixed((2, 5))),
     row("take_along_axis", lambda x: ag.take_along_axis(x, _IDX, 0),
         lambda x: np.take_along_axis(x, _IDX, 0), 1,
         torch=lambda x: torch.take_along_dim(x, torch.tensor(_IDX), 0), examples=[((3, 4),)],
