@@ -186,10 +186,14 @@ def nan_to_num(x: Any, copy: bool = True, nan: float = 0.0, posinf: Any = None,
 
 def linspace(start: Any, stop: Any, num: int = 50, endpoint: bool = True,
              retstep: bool = False, dtype: Any = None, axis: int = 0) -> Any:
-    """NumPy's linspace with Tensor ends: start + k (stop - start)/div, k = 0 … num-1."""
-    if dtype is not None or axis != 0:
-        raise NotImplementedError("np.linspace on Tensors: dtype= and axis= are not supported")
+    """NumPy's linspace with Tensor ends: start + k (stop - start)/div, k = 0 … num-1; the
+    samples lie along `axis` of the result. An integer `dtype` gives NumPy's (floored)
+    constants: integers have no gradient."""
     start, stop = as_tensor(start), as_tensor(stop)
+    if dtype is not None and np.dtype(dtype).kind not in "fc":
+        out = Tensor(np.linspace(start.data, stop.data, num, endpoint, dtype=dtype, axis=axis))
+        return (out, np.linspace(start.data, stop.data, num, endpoint, True)[1]) if retstep \
+            else out
     div = (num - 1) if endpoint else num
     k = np.arange(num, dtype=np.result_type(start.data, stop.data, float))
     k = k.reshape((num,) + (1,) * max(start.ndim, stop.ndim))
@@ -199,33 +203,64 @@ def linspace(start: Any, stop: Any, num: int = 50, endpoint: bool = True,
     if endpoint and num > 1:  # the last point is stop itself, as NumPy makes it
         out = sh.concatenate([sh.getitem(out, slice(0, num - 1)),
                               sh.expand_dims(ar.add(stop, ar.mul(start, 0.0)), 0)], 0)
-    dt = np.result_type(start.data, stop.data)  # computed in float64, returned in theirs
-    if dt.kind == "f" and dt != out.dtype:
+    dt = np.dtype(dtype) if dtype is not None else np.result_type(start.data, stop.data)
+    if dt.kind in "fc" and dt != out.dtype:  # computed in float64, returned in theirs
         out, step = un.astype(out, dt), un.astype(step, dt)
+    if axis != 0:
+        out = moveaxis(out, 0, axis)
     return (out, step) if retstep else out
 
 
 def gradient(f: Any, *varargs: Any, axis: Any = None, edge_order: int = 1) -> Any:
-    """Central differences inside, one-sided at the ends (unit spacing, edge_order=1)."""
-    if varargs or edge_order != 1:
-        raise NotImplementedError("np.gradient on Tensors: only unit spacing and edge_order=1")
+    """NumPy's gradient with uniform spacing h (one number, or one per axis): central
+    differences (f[i+1] - f[i-1]) / 2h inside; at the ends one-sided differences of first
+    order, (f[1] - f[0]) / h, or of second order, (-3f[0] + 4f[1] - f[2]) / 2h."""
     f = as_tensor(f)
     axes = range(f.ndim) if axis is None else ([axis] if isinstance(axis, int) else axis)
+    axes = [ax % f.ndim for ax in axes]
+    spacing = _uniform_spacing(varargs, len(axes))
+    if edge_order not in (1, 2):
+        raise ValueError(f"np.gradient: edge_order must be 1 or 2, got {edge_order!r}")
     outs = []
-    for ax in axes:
-        ax = ax % f.ndim
-        if f.shape[ax] < 2:
-            raise ValueError("np.gradient: each axis needs at least 2 elements (edge_order=1), "
-                             f"got shape {f.shape}")
+    for ax, h in zip(axes, spacing):
+        if f.shape[ax] < edge_order + 1:
+            raise ValueError(f"np.gradient: each axis needs at least {edge_order + 1} elements "
+                             f"(edge_order={edge_order}), got shape {f.shape}")
         pre = (slice(None),) * ax
 
         def part(lo: Any, hi: Any) -> Tensor:
             return sh.getitem(f, pre + (slice(lo, hi),))
 
-        inner = ar.div(ar.sub(part(2, None), part(None, -2)), 2.0)
-        first, last = ar.sub(part(1, 2), part(0, 1)), ar.sub(part(-1, None), part(-2, -1))
+        inner = ar.div(ar.sub(part(2, None), part(None, -2)), 2.0 * h)
+        if edge_order == 1:
+            first = ar.div(ar.sub(part(1, 2), part(0, 1)), h)
+            last = ar.div(ar.sub(part(-1, None), part(-2, -1)), h)
+        else:
+            first = ar.div(ar.sub(ar.sub(ar.mul(part(1, 2), 4.0), ar.mul(part(0, 1), 3.0)),
+                                  part(2, 3)), 2.0 * h)
+            last = ar.div(ar.add(ar.sub(ar.mul(part(-1, None), 3.0), ar.mul(part(-2, -1), 4.0)),
+                                 part(-3, -2)), 2.0 * h)
         outs.append(sh.concatenate([first, inner, last], ax))
     return outs[0] if len(outs) == 1 else tuple(outs)
+
+
+def _uniform_spacing(varargs: tuple, n_axes: int) -> list[float]:
+    """np.gradient's spacing arguments as one step per axis: none (1), one number for every
+    axis, or one number per axis. Coordinate arrays (uneven spacing) are refused."""
+    if not varargs:
+        return [1.0] * n_axes
+    if len(varargs) == 1 and n_axes != 1:
+        varargs = varargs * n_axes
+    if len(varargs) != n_axes:
+        raise ValueError(f"np.gradient: {len(varargs)} spacings for {n_axes} axes")
+    steps = []
+    for h in varargs:
+        if isinstance(h, Tensor) or np.ndim(h) != 0:
+            raise NotImplementedError(
+                "np.gradient on Tensors: spacing must be one number per axis (uniform); "
+                "coordinate arrays are not supported")
+        steps.append(float(h))
+    return steps
 
 
 def cross(a: Any, b: Any, axisa: int = -1, axisb: int = -1, axisc: int = -1,

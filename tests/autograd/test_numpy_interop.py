@@ -223,3 +223,31 @@ def test_real_input_through_complex_results_gets_a_real_gradient(call):
     assert t.grad.dtype == t.dtype
     out = call(t.detach())  # no gradient: complex arithmetic is NumPy's
     assert np.iscomplexobj(out.data) or out.dtype.kind == "f"
+
+
+def test_linspace_dtype_and_axis_are_numpys():
+    a = ag.tensor([0.0, 1.0], requires_grad=True)
+    b = ag.tensor([2.0, 5.0], requires_grad=True)
+    y = np.linspace(a, b, 3, dtype=np.float32, axis=1)
+    want = np.linspace(a.data, b.data, 3, dtype=np.float32, axis=1)
+    assert y.dtype == np.float32 and y.shape == want.shape == (2, 3)
+    np.testing.assert_array_equal(y.data, want)
+    y.sum().backward()  # each end weighs Σ (1 - k/2) = 1.5 and Σ k/2 = 1.5 over k = 0, 1, 2
+    np.testing.assert_allclose(a.grad.data, [1.5, 1.5])
+    np.testing.assert_allclose(b.grad.data, [1.5, 1.5])
+    # An integer dtype floors, as NumPy does, and has no gradient.
+    ints = np.linspace(ag.tensor(-1.5, requires_grad=True), ag.tensor(2.5), 5, dtype=np.int64)
+    np.testing.assert_array_equal(ints.data, np.linspace(-1.5, 2.5, 5, dtype=np.int64))
+    assert ints.dtype == np.int64 and not ints.requires_grad
+
+
+def test_gradient_refuses_uneven_spacing_and_other_edge_orders():
+    t = ag.tensor([1.0, 2.0, 4.0, 7.0], requires_grad=True)
+    with pytest.raises(NotImplementedError, match="coordinate arrays"):
+        np.gradient(t, np.array([0.0, 1.0, 3.0, 4.0]))
+    with pytest.raises(ValueError, match="edge_order must be 1 or 2"):
+        np.gradient(t, edge_order=3)
+    with pytest.raises(ValueError, match="at least 3 elements"):
+        np.gradient(t[:2], edge_order=2)
+    with pytest.raises(ValueError, match="3 spacings for 1 axes"):
+        np.gradient(t, 1.0, 2.0, 3.0)
