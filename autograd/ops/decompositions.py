@@ -17,6 +17,7 @@ import numpy as np
 
 from ..complex_grad import conj
 from ..function import Op
+from ..grad_mode import is_grad_enabled
 from ..tensor import Tensor
 
 
@@ -306,19 +307,20 @@ def eigh(a: Any, UPLO: str = "L") -> tuple:  # noqa: N803  (NumPy's keyword)
 def svd(a: Any, full_matrices: bool = True, compute_uv: bool = True,
         hermitian: bool = False) -> Any:
     """(U, s, Vh), or s alone with compute_uv=False. full_matrices=True on a non-square
-    matrix has no unique gradient (the completed basis is arbitrary): refused."""
+    matrix that requires grad has no unique gradient (the completed basis is arbitrary):
+    refused; on a constant it is NumPy's."""
     shape = np.shape(a)
     if len(shape) < 2:
         raise ValueError(f"np.linalg.svd: needs matrices (..., m, n), got shape {shape}")
+    if compute_uv and full_matrices and shape[-1] != shape[-2]:
+        if isinstance(a, Tensor) and a.requires_grad and is_grad_enabled():
+            raise NotImplementedError(
+                f"np.linalg.svd(full_matrices=True) of a {shape[-2]}x{shape[-1]} Tensor: the "
+                "completed singular vectors are arbitrary and have no gradient; pass "
+                "full_matrices=False")
+        return tuple(Tensor(r) for r in np.linalg.svd(_data(a), full_matrices=True))
     u, s, vh = Svd.apply(a)
-    if not compute_uv:
-        return s
-    if full_matrices and shape[-1] != shape[-2]:
-        raise NotImplementedError(
-            f"np.linalg.svd(full_matrices=True) of a {shape[-2]}x{shape[-1]} Tensor: the "
-            "completed singular vectors are arbitrary and have no gradient; pass "
-            "full_matrices=False")
-    return u, s, vh
+    return (u, s, vh) if compute_uv else s
 
 
 DISPATCH_FUNCTIONS = {

@@ -251,3 +251,15 @@ def test_gradient_refuses_uneven_spacing_and_other_edge_orders():
         np.gradient(t[:2], edge_order=2)
     with pytest.raises(ValueError, match="3 spacings for 1 axes"):
         np.gradient(t, 1.0, 2.0, 3.0)
+
+
+def test_full_svd_of_a_constant_is_numpys_and_only_a_gradient_is_refused():
+    x = np.random.default_rng(3).standard_normal((4, 3))
+    for t, ctx in ((ag.tensor(x), ag.enable_grad), (ag.tensor(x, requires_grad=True), ag.no_grad)):
+        with ctx():
+            out = np.linalg.svd(t)
+        for ours, want in zip(out, np.linalg.svd(x)):
+            assert not ours.requires_grad
+            np.testing.assert_array_equal(ours.data, want)
+    with pytest.raises(NotImplementedError, match="full_matrices=False"):
+        np.linalg.svd(ag.tensor(x, requires_grad=True))
